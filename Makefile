@@ -1,0 +1,181 @@
+# drainbox - GNU make, one flat file. See config.mk for the knobs.
+include config.mk
+
+B = build
+CPPFLAGS += -I$(B)
+# make V=1 shows each compiler command
+Q = $(if $(V),,@echo '  CC   $<';)
+
+all:
+
+# ---- toolchain: musl cc and BearSSL, obtained by toolchain/*.sh ---------------
+# Goals that need no compiler do not trigger it.
+NOTOOL = clean lint help uninstall
+ifneq ($(filter-out $(NOTOOL),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(filter command line environment,$(origin CC)),)
+export CC
+endif
+include toolchain/out/musl.mk
+ifeq ($(CONFIG_TLS),y)
+include toolchain/out/bearssl.mk
+endif
+endif
+
+toolchain/out/musl.mk: toolchain/musl.sh toolchain/versions
+	sh toolchain/musl.sh
+toolchain/out/bearssl.mk: toolchain/bearssl.sh toolchain/versions toolchain/out/musl.mk
+	sh toolchain/bearssl.sh
+
+# ---- what goes in --------------------------------------------------------------
+APPLETS-$(CONFIG_DEPOOL)   += depool
+APPLETS-$(CONFIG_REPOOL)   += repool
+APPLETS-$(CONFIG_WAITLOAD) += waitload
+APPLETS-$(CONFIG_PIDKILL)  += pidkill
+APPLETS-$(CONFIG_DRAIN)    += drain
+APPLETS = $(sort $(APPLETS-y))
+
+TLS_SRC-y = net/tls_bearssl.c net/ca.c
+TLS_SRC-n = net/tls_none.c
+NET_SRC   = $(filter-out net/tls_% net/ca.c,$(wildcard net/*.c))
+LIB_SRC   = $(wildcard lib/*.c)
+SRC       = applets/main.c $(APPLETS:%=applets/%.c) $(LIB_SRC) $(NET_SRC) \
+            $(TLS_SRC-$(CONFIG_TLS))
+OBJ       = $(SRC:%.c=$(B)/%.o)
+TLSLIB-y  = $(BEARSSL_LIB)
+LIBS      = $(TLSLIB-$(CONFIG_TLS))
+
+$(B)/net/tls_bearssl.o $(B)/net/ca.o: CPPFLAGS += -I$(BEARSSL_INC)
+
+all: $(B)/drainbox $(B)/drainbox.links
+
+# rewritten only when its text changes, so `make CONFIG_TLS=n` rebuilds
+# exactly what it must
+$(B)/config.h: FORCE
+	@mkdir -p $(B); { echo '#define VERSION "$(VERSION)"'; \
+	 echo '#define CFG_TLS $(if $(filter y,$(CONFIG_TLS)),1,0)'; \
+	 echo '#define BUILD_EPOCH $(BUILD_EPOCH)'; \
+	 printf '#define APPLETS(X)'; printf ' X(%s)' $(APPLETS); echo; } >$@.new; \
+	 cmp -s $@.new $@ && rm $@.new || mv $@.new $@
+FORCE:
+
+# the date validity checks fall back to when the clock is wrong (tls_bearssl.c):
+# the last commit's date, so a rebuild of the same tree gives the same binary
+BUILD_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),0)
+
+$(B)/%.o: %.c $(B)/config.h lib/lib.h net/net.h net/tls.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WERROR) -c -o $@ $<
+
+$(B)/drainbox.unstripped: $(OBJ) $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+
+$(B)/drainbox: $(B)/drainbox.unstripped
+	$(STRIP) -s -R .comment -o $@ $<
+
+$(B)/drainbox.links: $(B)/config.h
+	printf '%s\n' $(APPLETS) >$@
+
+# ---- unit tests: each tests/unit/t_*.c linked with lib/ and net/ -----------------
+UNIT     = $(basename $(notdir $(wildcard tests/unit/t_*.c)))
+LIBOBJ   = $(filter $(B)/lib/% $(B)/net/%,$(OBJ))
+HOST_SRC = $(LIB_SRC) $(NET_SRC) net/tls_none.c
+HOST_OBJ = $(HOST_SRC:%.c=$(B)/host/%.o)
+
+$(B)/host/%.o: %.c $(B)/config.h lib/lib.h net/net.h net/tls.h
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(CPPFLAGS) -std=c99 -Wall -Wextra $(WERROR) $(SANFLAGS) -c -o $@ $<
+
+$(B)/unit/host/%: tests/unit/%.c tests/unit/tap.h $(HOST_OBJ)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(CPPFLAGS) -std=c99 -Wall -Wextra $(WERROR) $(SANFLAGS) -o $@ $< $(HOST_OBJ)
+
+$(B)/unit/musl/%: tests/unit/%.c tests/unit/tap.h $(LIBOBJ) $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WERROR) -static -o $@ $< $(LIBOBJ) $(LIBS)
+
+# ---- fuzz targets: libFuzzer with clang; a replay main for make check ------------
+FUZZ = $(basename $(notdir $(wildcard tests/fuzz/f_*.c)))
+
+$(B)/fuzz/replay-%: tests/fuzz/%.c tests/fuzz/replay.c $(HOST_OBJ)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(CPPFLAGS) -std=c99 -Wall -Wextra $(WERROR) $(SANFLAGS) -o $@ $< tests/fuzz/replay.c $(HOST_OBJ)
+
+$(B)/fuzz/%: tests/fuzz/%.c $(HOST_SRC) $(B)/config.h
+	@mkdir -p $(@D)
+	$(FUZZCC) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(HOST_SRC)
+
+# make fuzz               builds every target
+# make fuzz RUN=f_http T=60   runs one for T seconds on a copy of its corpus
+fuzz: $(FUZZ:%=$(B)/fuzz/%)
+ifneq ($(RUN),)
+	@mkdir -p $(B)/fuzz/corpus-$(RUN); cp tests/fuzz/corpus/$(RUN)/* $(B)/fuzz/corpus-$(RUN)/ 2>/dev/null || true
+	$(B)/fuzz/$(RUN) -max_total_time=$(or $(T),60) -dict=tests/fuzz/http.dict $(B)/fuzz/corpus-$(RUN) tests/fuzz/corpus/$(RUN)
+endif
+
+# ---- test helpers (host cc; they run on the build machine only) ------------------
+HELPERS = $(basename $(notdir $(wildcard tests/helpers/*.c)))
+$(B)/helpers/%: tests/helpers/%.c
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=c99 -D_GNU_SOURCE -O1 -g -Wall -Wextra $(WERROR) -o $@ $<
+
+# ---- check ----------------------------------------------------------------------
+TESTBINS = $(UNIT:%=$(B)/unit/host/%) $(UNIT:%=$(B)/unit/musl/%) \
+           $(FUZZ:%=$(B)/fuzz/replay-%) $(HELPERS:%=$(B)/helpers/%)
+
+check: all $(TESTBINS)
+	@sh toolchain/test-deps.sh
+	@B=$(B) sh tests/run
+
+# ---- install --------------------------------------------------------------------
+install: all
+	install -D -m 755 $(B)/drainbox $(DESTDIR)$(BINDIR)/drainbox
+	while read a; do ln -sf drainbox $(DESTDIR)$(BINDIR)/$$a; done <$(B)/drainbox.links
+
+uninstall:
+	for a in $(APPLETS); do \
+	  [ -L $(DESTDIR)$(BINDIR)/$$a ] && rm -f $(DESTDIR)$(BINDIR)/$$a; done; \
+	rm -f $(DESTDIR)$(BINDIR)/drainbox
+
+# ---- size, lint ------------------------------------------------------------------
+size: all
+	@size $(B)/drainbox $(B)/drainbox.unstripped
+	@echo "stripped: $$(stat -c %s $(B)/drainbox) bytes ($(APPLETS); TLS=$(CONFIG_TLS))"
+	@echo "biggest symbols:"
+	@nm --size-sort -S -r $(B)/drainbox.unstripped | head -25
+	@file $(B)/drainbox | grep -q 'statically linked' && echo "static: yes" || { echo "static: NO"; exit 1; }
+
+lint: all
+	@fail=0; for a in $(APPLETS); do \
+	  s=$$(nm -g --defined-only $(B)/applets/$$a.o | awk '{print $$3}'); \
+	  [ "$$s" = "applet_$$a" ] || { echo "lint: applets/$$a.o exports: $$s"; fail=1; }; done; \
+	grep -l '^#include "lib/' net/*.c net/*.h && { echo "lint: net/ includes lib/"; fail=1; }; \
+	for f in $$(grep -l '^#include <bearssl' --include='*.c' --include='*.h' -r applets lib net); do \
+	  case $$f in net/tls_bearssl.c|net/ca.c|net/tls.h) ;; *) echo "lint: $$f uses bearssl"; fail=1;; esac; done; \
+	[ $$fail = 0 ] && echo "lint: ok"; exit $$fail
+
+toolchain:
+	sh toolchain/detect.sh
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all check install uninstall size lint toolchain clean fuzz FORCE
+.DELETE_ON_ERROR:
+# keep the objects the unit-test and fuzz pattern rules build
+.SECONDARY:
+
+# ---- demo and bench (tests/e2e, tests/bench) ---------------------------------------
+# make demo    drains one backend of a live HAProxy demo, prints the verdict
+# make bench   speed, memory and size against curl, busybox wget and bash
+#              (N=200 runs per command; N=50 for a quicker look)
+$(B)/bench/brun: tests/bench/brun.c
+	@mkdir -p $(@D)
+	$(CC) -std=c99 -D_GNU_SOURCE -Os -static -Wall -Wextra $(WERROR) -o $@ $<
+
+demo: all $(HELPERS:%=$(B)/helpers/%)
+	@B=$(B) sh tests/e2e/demo.sh
+
+bench: all $(HELPERS:%=$(B)/helpers/%) $(B)/bench/brun
+	@B=$(B) sh tests/bench/bench.sh
+
+.PHONY: demo bench

@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: 0BSD */
+/* drain.c - the whole graceful stop in one process, for ExecStop= and
+ * preStop: depool every pool target, give the balancer --grace to notice,
+ * wait until the load source reads idle, stop the service with the kill
+ * schedule, and repool the health files (API targets stay depooled: the
+ * service is down, and `repool --when-ready` puts them back when it is up).
+ * It composes the lib/ steps the single applets use (pool_set, load_wait,
+ * kill_run), never their mains. Under systemd it reports each step with
+ * STATUS= and keeps TimeoutStopSec away with EXTEND_TIMEOUT_USEC=.
+ * Exit: 0 the stop went to plan, 1 a step failed (or a signal cut a wait
+ * short), 2 usage, 3 the load wait timed out and --strict was given. */
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lib/lib.h"
+
+static int drain_main(int argc, char **argv);
+
+enum {
+	OPT_GRACE = OPTID_APPLET,
+	OPT_NO_KILL,
+	OPT_NO_REPOOL,
+	OPT_FORCE,
+	OPT_STRICT
+};
+
+#define DRAIN_SLACK_MS 5000	/* EXTEND_TIMEOUT_USEC past the next message due */
+#define DRAIN_NAP_MS 1000	/* the grace sleeps in naps this long */
+
+static const struct opt drain_opts[] = {
+	{ "grace", OPT_GRACE, ARG_DUR, "DUR",
+	  "after the depool, no idle read counts before DUR; --timeout counts from its end (default 0)" },
+	{ "no-kill", OPT_NO_KILL, ARG_NONE, 0,
+	  "do not stop the service; health files then stay depooled (default: stop it)" },
+	{ "no-repool", OPT_NO_REPOOL, ARG_NONE, 0,
+	  "leave health files depooled after the kill (default: rename them back)" },
+	{ "force", OPT_FORCE, ARG_NONE, 0,
+	  "stop the service even when a depool failed (default: do not, exit 1)" },
+	{ "strict", OPT_STRICT, ARG_NONE, 0,
+	  "a load wait that timed out makes the exit 3 (default: a warning, exit 0)" },
+	{ 0, 0, 0, 0, 0 }
+};
+
+const struct applet applet_drain = {
+	.name = "drain",
+	.main = drain_main,
+	.usage = "[OPTIONS] TARGET-OPTION... [LOAD-SOURCE] [PID...]",
+	.about = "The graceful stop in one process, each step logged:\n"
+		 "  1. depool every target (-f, --haproxy, --depool-url), as depool does;\n"
+		 "     if one fails, put back what was depooled, stop nothing, exit 1\n"
+		 "     (--force stops anyway);\n"
+		 "  2. grace: the balancer needs its check interval x fall count to see\n"
+		 "     the node gone; no idle read counts before --grace has passed;\n"
+		 "  3. wait until the load source (-u, --tcp, --load-haproxy; optional)\n"
+		 "     reads at most --max, as waitload does; a timeout is a warning;\n"
+		 "  4. stop the service as pidkill does (PIDs, -p, -n, else $MAINPID);\n"
+		 "  5. repool the health files (-f). API targets (--haproxy, --depool-url)\n"
+		 "     stay depooled: the service is down; 'repool --when-ready URL ...'\n"
+		 "     in ExecStartPost= puts them back once it answers.\n"
+		 "SIGTERM or SIGINT cuts a wait short; the kill and the repool still run,\n"
+		 "then the exit is 1. With NOTIFY_SOCKET set (systemd, NotifyAccess=all)\n"
+		 "each step is sent as STATUS=, and EXTEND_TIMEOUT_USEC= while it waits.",
+	.exits = "0 to plan, 1 a step failed or a signal, 2 usage, 3 timed out (--strict)",
+	.opts = { drain_opts, pool_opts, load_opts, kill_opts, net_opts, dryrun_opts,
+		  common_opts },
+};
+
+static struct {
+	struct pool_cfg pc;
+	struct load_cfg lc;
+	struct net_cfg nc;
+	struct kill_cfg kc;
+	struct pool_cfg one;		/* one target at a time (depool_one) */
+	int64_t grace_ms;
+	int no_kill, no_repool, force, strict;
+	int wait_opts;			/* -m -i -t --stable --metric --gone-is-idle seen */
+	int kill_opts;			/* --pid -p -n -a -s or a PID seen */
+	char changed[POOL_MAX_TARGETS];	/* depooled by this run */
+	long long last_load;		/* for STATUS= while waiting */
+	int64_t t0;
+} d;
+
+/* ---- options ------------------------------------------------------------- */
+
+static int
+is_wait_opt(int id)
+{
+	return id == 'm' || id == 'i' || id == 't' ||
+	       (id >= OPTID_LOAD && id < OPTID_POOL);
+}
+
+static void
+drain_opt(const struct optstate *o, int id)
+{
+	switch (id) {
+	case OPT_GRACE: d.grace_ms = o->ms; return;
+	case OPT_NO_KILL: d.no_kill = 1; return;
+	case OPT_NO_REPOOL: d.no_repool = 1; return;
+	case OPT_FORCE: d.force = 1; return;
+	case OPT_STRICT: d.strict = 1; return;
+	}
+	if (load_opt(&d.lc, o, id)) {
+		d.wait_opts |= is_wait_opt(id);
+		return;
+	}
+	if (kill_opt(&d.kc, o, id)) {
+		d.kill_opts = 1;
+		return;
+	}
+	if (!pool_opt(&d.pc, o, id) && !net_opt(&d.nc, o, id) && !common_opt(o, id))
+		usage_die(&applet_drain, "unhandled option");
+}
+
+static void
+drain_parse(int argc, char **argv)
+{
+	struct optstate o = OPTSTATE_INIT;
+	int id;
+
+	while ((id = opt_next(&o, argc, argv, &applet_drain)) != -1) {
+		if (id == OPT_ARG) {
+			kill_add_pid(&d.kc, o.arg);
+			d.kill_opts = 1;
+		} else {
+			drain_opt(&o, id);
+		}
+	}
+}
+
+static void
+drain_check(void)
+{
+	const char *err;
+
+	pool_start(&d.pc, 1);
+	if (d.lc.nsources && (err = load_check(&d.lc)) != 0)
+		usage_die(&applet_drain, "%s", err);
+	if (!d.lc.nsources && d.lc.err)
+		usage_die(&applet_drain, "%s", d.lc.err);
+	if (!d.lc.nsources && d.wait_opts)
+		usage_die(&applet_drain, "-m, -i, -t, --stable, --metric and --gone-is-idle "
+			  "go with a load source (-u, --tcp or --load-haproxy)");
+	if (d.no_kill && d.kill_opts)
+		usage_die(&applet_drain, "--no-kill and a kill option (PIDs, --pid, -p, -n, "
+			  "-a, -s) contradict each other");
+	if (!d.no_kill && !kill_has_who(&d.kc) && !getenv("INVOCATION_ID"))
+		usage_die(&applet_drain, "no one to stop: give PIDs, -p FILE or -n NAME "
+			  "($MAINPID is not set), or --no-kill");
+}
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static const char *
+plural(int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* "6s", "1.5s", "0.25s". */
+static char *
+secs(char *buf, size_t size, int64_t ms)
+{
+	int dec = ms % 1000 == 0 ? 0 : ms % 100 == 0 ? 1 : ms % 10 == 0 ? 2 : 3;
+
+	return dur_fmt(buf, size, ms, dec);
+}
+
+static const char *
+sig_text(void)
+{
+	static char buf[16];
+
+	return kill_sig_name(stop_signal, buf, sizeof(buf));
+}
+
+/* The load source, for messages. */
+static char *
+source_text(char *buf, size_t size)
+{
+	if (d.lc.source == LOAD_URL)
+		fmt_sn(buf, size, "%s%s%s", d.lc.url_text, d.lc.metric ? " metric " : "",
+			 d.lc.metric ? d.lc.metric : "");
+	else if (d.lc.source == LOAD_TCP)
+		fmt_sn(buf, size, "ESTABLISHED connections to port %s", d.lc.tcp_spec);
+	else
+		fmt_sn(buf, size, "haproxy %s/%s sessions", d.lc.hap_backend,
+			 d.lc.hap_server);
+	return buf;
+}
+
+/* Waits ms, in naps that keep systemd's timeout extended; returns -1 when a
+ * stop signal cut it short. */
+static int
+nap(int64_t ms)
+{
+	int64_t end = mono_ms() + ms, left;
+
+	for (;;) {
+		if (stop_signal)
+			return -1;
+		left = end - mono_ms();
+		if (left <= 0)
+			return 0;
+		if (left > DRAIN_NAP_MS)
+			left = DRAIN_NAP_MS;
+		notify_extend(left + DRAIN_SLACK_MS);
+		poll(0, 0, (int)left);
+	}
+}
+
+/* ---- step 1: depool ------------------------------------------------------- */
+
+/* pool_set() on target i alone, so drain knows which ones it changed. */
+static int
+target_set(int i, int depool)
+{
+	d.one.suffix = d.pc.suffix;
+	d.one.body = d.pc.body;
+	memcpy(d.one.hdrs, d.pc.hdrs, sizeof(d.one.hdrs));
+	d.one.hdrlen = d.pc.hdrlen;
+	d.one.t[0] = d.pc.t[i];
+	d.one.n = 1;
+	return pool_set(&d.one, &d.nc, depool, POOL_ALL);
+}
+
+/* Puts back what this run depooled: the node is not being stopped, so it
+ * must keep serving. A URL target comes back through every --repool-url. */
+static int
+depool_undo(void)
+{
+	int i, n = 0, rc = EX_OK, url = 0;
+
+	for (i = 0; i < d.pc.n; i++) {
+		if (!d.changed[i])
+			continue;
+		n++;
+		if (d.pc.t[i].kind == POOL_URL)
+			url = 1;
+		else if (target_set(i, 0) != EX_OK)
+			rc = EX_FAIL;
+	}
+	if (url && pool_count(&d.pc, 0, POOL_URL) == 0)
+		log_warn("no --repool-url given: what --depool-url did stays done");
+	else if (url && pool_set(&d.pc, &d.nc, 0, POOL_URL) != EX_OK)
+		rc = EX_FAIL;
+	if (rc != EX_OK)
+		log_err("could not put back all of the %d target%s depooled: check the pool",
+			n, plural(n));
+	return rc;
+}
+
+/* Returns 0 to go on with the stop, or the exit code to stop drain with. */
+static int
+step_depool(int *rc)
+{
+	struct stat st;
+	int i, n = 0, bad = 0, before;
+
+	notify_status("depooling");
+	notify_extend(d.nc.request_ms * d.pc.n + DRAIN_SLACK_MS);
+	for (i = 0; i < d.pc.n; i++) {
+		if (d.pc.t[i].kind == POOL_URL && !d.pc.t[i].depool)
+			continue;
+		n++;
+		before = d.pc.t[i].kind != POOL_FILE || lstat(d.pc.t[i].arg, &st) == 0;
+		if (target_set(i, 1) == EX_OK)
+			d.changed[i] = (char)(before && !dry_run);
+		else
+			bad++;
+	}
+	if (!bad) {
+		log_info("%s %d target%s", dry_run ? "would have depooled" : "depooled",
+			 n, plural(n));
+		return 0;
+	}
+	if (d.force) {
+		log_err("%d of %d target%s failed to depool; stopping anyway (--force)",
+			bad, n, plural(n));
+		*rc = EX_FAIL;
+		return 0;
+	}
+	log_err("%d of %d target%s failed to depool: not stopping a node still in the pool "
+		"(--force stops it anyway); putting back what was depooled", bad, n, plural(n));
+	notify_status("depool failed; not stopping");
+	depool_undo();
+	return EX_FAIL;
+}
+
+/* ---- steps 2 and 3: grace and load wait ------------------------------------- */
+
+static void
+drain_tick(void *arg, long long load, int64_t waited_ms)
+{
+	char a[32];
+
+	(void)arg;
+	notify_extend(d.lc.interval_ms + d.nc.request_ms + DRAIN_SLACK_MS);
+	if (load == d.last_load)
+		return;
+	d.last_load = load;
+	if (load < 0)
+		notify_status("waiting for the load: the last read failed (waited %s)",
+			      dur_fmt(a, sizeof(a), waited_ms, 0));
+	else
+		notify_status("waiting for the load: %lld (waited %s)", load,
+			      dur_fmt(a, sizeof(a), waited_ms, 0));
+}
+
+static void
+step_grace_only(int *rc)
+{
+	char g[32];
+
+	if (!d.grace_ms) {
+		log_info("no load source: not waiting for the load");
+		return;
+	}
+	secs(g, sizeof(g), d.grace_ms);
+	notify_status("grace %s for the balancer to notice", g);
+	if (dry_run) {
+		log_info("would wait the grace %s for the balancer to notice", g);
+		return;
+	}
+	log_info("grace %s for the balancer to notice", g);
+	if (nap(d.grace_ms) < 0) {
+		log_warn("grace cut short by %s", sig_text());
+		*rc = EX_FAIL;
+	}
+}
+
+/* Returns 1 when the wait timed out. */
+static int
+step_wait(int *rc)
+{
+	char src[600], g[32], t[32], iv[32];
+	int r;
+
+	if (stop_signal)
+		return 0;
+	if (!d.lc.nsources) {
+		step_grace_only(rc);
+		return 0;
+	}
+	source_text(src, sizeof(src));
+	secs(g, sizeof(g), d.grace_ms);
+	secs(t, sizeof(t), d.lc.timeout_ms);
+	secs(iv, sizeof(iv), d.lc.interval_ms);
+	if (dry_run) {
+		log_info("would wait until the load (%s) is at most %lld, every %s, timeout %s, "
+			 "no idle read counting in the first %s", src, d.lc.max, iv, t, g);
+		return 0;
+	}
+	if (d.grace_ms)
+		log_info("grace %s for the balancer to notice (no idle read counts before its end)", g);
+	log_info("waiting until the load (%s) is at most %lld, every %s, timeout %s%s",
+		 src, d.lc.max, iv, t, d.grace_ms ? " after the grace" : "");
+	notify_status("waiting for the load (%s)", src);
+	notify_extend(d.lc.interval_ms + d.nc.request_ms + DRAIN_SLACK_MS);
+	if (d.grace_ms)
+		d.lc.idle_not_before = mono_ms() + d.grace_ms;
+	d.lc.timeout_ms += d.grace_ms;
+	d.lc.tick = drain_tick;
+	r = load_wait(&d.lc, &d.nc);
+	if (r == EX_TIMEOUT) {
+		log_warn("going on with the stop although the load is not idle%s",
+			 d.strict ? " (exit 3: --strict)" : "");
+		return 1;
+	}
+	if (r != EX_OK) {
+		log_warn("load wait cut short: going on with the stop");
+		*rc = EX_FAIL;
+	}
+	return 0;
+}
+
+/* ---- step 4: kill ---------------------------------------------------------- */
+
+/* How long the kill schedule may take, one pass. */
+static int64_t
+sched_ms(void)
+{
+	struct kill_sched s;
+	const char *why;
+	int64_t ms = 0;
+	int i;
+
+	if (kill_sched_parse(&s, d.kc.schedule ? d.kc.schedule : KILL_SCHED_DEFAULT, &why))
+		return 0;
+	for (i = 0; i < s.n; i++)
+		ms += s.step[i].sig ? 0 : s.step[i].ms;
+	return ms;
+}
+
+static const char *
+who_text(char *buf, size_t size)
+{
+	const char *m = getenv("MAINPID");
+
+	if (d.kc.npid == 1)
+		fmt_sn(buf, size, "pid %d", (int)d.kc.pid[0]);
+	else if (d.kc.npid)
+		fmt_sn(buf, size, "%d pids", d.kc.npid);
+	else if (d.kc.pidfile)
+		fmt_sn(buf, size, "the pid in %s", d.kc.pidfile);
+	else if (d.kc.name)
+		fmt_sn(buf, size, "%s %s", d.kc.all ? "every process called" : "the process",
+			 d.kc.name);
+	else
+		fmt_sn(buf, size, "$MAINPID %s", m && *m ? m : "(not set)");
+	if (d.kc.npid && (d.kc.pidfile || d.kc.name))
+		fmt_sn(buf + strlen(buf), size - strlen(buf), " and more");
+	return buf;
+}
+
+static void
+step_kill(int *rc)
+{
+	char who[300];
+	int r;
+
+	if (d.no_kill) {
+		log_info("not stopping the service (--no-kill)");
+		return;
+	}
+	who_text(who, sizeof(who));
+	notify_status("stopping %s", who);
+	notify_extend(sched_ms() + DRAIN_SLACK_MS);
+	log_info("%s %s with %s", dry_run ? "would stop" : "stopping", who,
+		 d.kc.schedule ? d.kc.schedule : KILL_SCHED_DEFAULT);
+	r = kill_run(&d.kc, 0);
+	if (r != EX_OK) {
+		log_err("the service did not stop as planned");
+		*rc = EX_FAIL;
+	}
+}
+
+/* ---- step 5: repool --------------------------------------------------------- */
+
+static void
+api_stays(void)
+{
+	int n = pool_count(&d.pc, 1, POOL_HAPROXY | POOL_URL);
+
+	if (!n)
+		return;
+	log_info("%d API target%s (--haproxy, --depool-url) stay%s depooled: the service is "
+		 "down; 'repool --when-ready URL ...' (ExecStartPost=) puts %s back",
+		 n, plural(n), n == 1 ? "s" : "", n == 1 ? "it" : "them");
+}
+
+static void
+step_repool(int *rc)
+{
+	int n = pool_count(&d.pc, 0, POOL_FILE), i;
+
+	if (n && (d.no_repool || d.no_kill)) {
+		log_info("health file%s stay%s depooled (%s)", plural(n), n == 1 ? "s" : "",
+			 d.no_repool ? "--no-repool" : "--no-kill: the service still runs");
+	} else if (n && dry_run) {
+		for (i = 0; i < d.pc.n; i++)
+			if (d.pc.t[i].kind == POOL_FILE)
+				log_info("would rename %s%s back to %s", d.pc.t[i].arg,
+					 d.pc.suffix, d.pc.t[i].arg);
+	} else if (n) {
+		notify_status("repooling %d health file%s", n, plural(n));
+		if (pool_set(&d.pc, &d.nc, 0, POOL_FILE) == EX_OK)
+			log_info("repooled %d health file%s", n, plural(n));
+		else
+			*rc = EX_FAIL;
+	}
+	api_stays();
+}
+
+/* ---- main --------------------------------------------------------------------- */
+
+static void
+net_setup(void)
+{
+	int tls = pool_tls(&d.pc, 1) || (d.lc.source == LOAD_URL && d.lc.url.tls);
+
+	if (dry_run)
+		return;
+	if (pool_count(&d.pc, 1, POOL_URL) || pool_count(&d.pc, 0, POOL_URL) ||
+	    d.lc.nsources)
+		net_start(&d.nc, tls || pool_tls(&d.pc, 0));
+}
+
+static int
+drain_finish(int rc, int timed_out)
+{
+	char a[32];
+
+	if (rc == EX_OK && timed_out && d.strict)
+		rc = EX_TIMEOUT;
+	if (stop_signal && rc == EX_OK)
+		rc = EX_FAIL;
+	dur_fmt(a, sizeof(a), mono_ms() - d.t0, 1);
+	if (rc == EX_OK)
+		log_info("%s in %s", dry_run ? "dry run done" : "done", a);
+	else
+		log_warn("finished in %s, exit %d", a, rc);
+	notify_status(rc == EX_OK ? "done" : "finished, exit %d", rc);
+	return rc;
+}
+
+static int
+drain_main(int argc, char **argv)
+{
+	int rc = EX_OK, r, timed_out;
+
+	d.lc = (struct load_cfg)LOAD_CFG_INIT;
+	d.pc = (struct pool_cfg)POOL_CFG_INIT;
+	d.nc = (struct net_cfg)NET_CFG_INIT;
+	d.kc = (struct kill_cfg)KILL_CFG_INIT;
+	d.one = (struct pool_cfg)POOL_CFG_INIT;
+	d.last_load = LLONG_MIN;
+	drain_parse(argc, argv);
+	drain_check();
+	stop_on_signals();
+	d.t0 = mono_ms();
+	net_setup();
+	if ((r = step_depool(&rc)) != 0)
+		return drain_finish(r, 0);
+	timed_out = step_wait(&rc);
+	step_kill(&rc);
+	step_repool(&rc);
+	return drain_finish(rc, timed_out);
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: 0BSD */
+/* repool.c - put this node back into its load balancer's pool: rename
+ * PATH.disabled back to PATH, set an HAProxy server to state ready, or call
+ * a balancer's HTTP API (--repool-url); with --when-ready URL only once the
+ * service answers 2xx there (the form for ExecStartPost=). The work is
+ * pool_set() and pool_wait_ready() in lib/pool.c.
+ * Exit: 0 every target repooled (or already was), 1 a target failed,
+ * 2 usage, 3 --when-ready timed out (nothing repooled). */
+#include "lib/lib.h"
+
+static int repool_main(int argc, char **argv);
+
+enum { REPOOL_WHEN_READY = OPTID_APPLET };
+
+static const struct opt repool_opts[] = {
+	{ "when-ready", REPOOL_WHEN_READY, ARG_STR, "URL",
+	  "first wait until GET URL is 2xx (default: no wait)" },
+	{ "interval", 'i', ARG_DUR, "DUR", "try --when-ready every DUR (default 1s)" },
+	{ "timeout", 't', ARG_DUR, "DUR",
+	  "give up, exit 3, after DUR (default 30s)" },
+	{ 0, 0, 0, 0, 0 }
+};
+
+const struct applet applet_repool = {
+	.name = "repool",
+	.main = repool_main,
+	.usage = "[OPTIONS] TARGET-OPTION...",
+	.about = "Put this node back into its load balancer's pool, by every target given:\n"
+		 "  -f PATH     rename PATH.disabled back to PATH (never overwrites)\n"
+		 "  --haproxy SOCKET,BACKEND/SERVER   set server state ready on HAProxy's\n"
+		 "              runtime API; SOCKET a UNIX path or host:port, level admin\n"
+		 "  --repool-url 'METHOD URL'   send this request; 2xx is success; a URL\n"
+		 "              alone is a POST; -d gives a body (with Content-Length, and\n"
+		 "              no Content-Type unless -H gives one)\n"
+		 "--header-file FILE holds one 'Name: value' a line (# and blank lines\n"
+		 "skipped), for tokens that ps must not show. Already pooled is success.\n"
+		 "Every target is tried even when one fails. --depool-url is accepted and\n"
+		 "ignored, so depool and repool can share one set of options.\n"
+		 "Warning: repooling an API target (--haproxy, --repool-url) while the\n"
+		 "service is down sends clients to a dead server. --when-ready URL waits\n"
+		 "until the service answers there first (for ExecStartPost=).",
+	.exits = "0 all repooled, 1 a target failed, 2 usage, 3 not ready in time",
+	.opts = { repool_opts, pool_opts, net_opts, dryrun_opts, common_opts, 0 },
+};
+
+static int
+repool_main(int argc, char **argv)
+{
+	struct pool_cfg pc = POOL_CFG_INIT;
+	struct net_cfg nc = NET_CFG_INIT;
+	struct optstate o = OPTSTATE_INIT;
+	int64_t interval = 1000, timeout = 30000;
+	const char *ready = 0;
+	struct url u;
+	int id, e, timing = 0, ready_tls = 0, rc;
+
+	while ((id = opt_next(&o, argc, argv, &applet_repool)) != -1) {
+		switch (id) {
+		case OPT_ARG:
+			usage_die(&applet_repool, "unexpected argument: '%s'", o.arg);
+		case REPOOL_WHEN_READY:
+			if ((e = url_parse(o.arg, &u)) < 0)
+				usage_die(&applet_repool, "--when-ready: %s: %s", o.arg,
+					  net_strerror(e));
+			ready = o.arg;
+			ready_tls = u.tls;
+			break;
+		case 'i':
+			if (o.ms <= 0)
+				usage_die(&applet_repool, "--interval: must be above 0");
+			interval = o.ms;
+			timing = 1;
+			break;
+		case 't':
+			timeout = o.ms;
+			timing = 1;
+			break;
+		default:
+			if (!pool_opt(&pc, &o, id) && !net_opt(&nc, &o, id) &&
+			    !common_opt(&o, id))
+				usage_die(&applet_repool, "unhandled option");
+		}
+	}
+	if (timing && !ready)
+		usage_die(&applet_repool, "--interval and --timeout go with --when-ready");
+	pool_start(&pc, 0);
+	if (!dry_run && (ready || pool_count(&pc, 0, POOL_URL)))
+		net_start(&nc, ready_tls || pool_tls(&pc, 0));
+	if (ready && dry_run) {
+		log_info("would wait until %s answers 2xx", ready);
+	} else if (ready) {
+		stop_on_signals();
+		if ((rc = pool_wait_ready(&nc, ready, interval, timeout)) != EX_OK)
+			return rc;
+	}
+	return pool_set(&pc, &nc, 0, POOL_ALL);
+}

@@ -1,0 +1,35 @@
+# config.mk - drainbox build configuration; override on the command line:
+#   make CONFIG_TLS=n CONFIG_DRAIN=n
+# Comments go on their own line: make keeps the blanks before a trailing "# ...".
+VERSION = 0.1.0
+
+# applets built in: y or n
+CONFIG_DEPOOL   = y
+CONFIG_REPOOL   = y
+CONFIG_WAITLOAD = y
+CONFIG_PIDKILL  = y
+CONFIG_DRAIN    = y
+
+# https:// through BearSSL; n = https URLs are a clear error
+CONFIG_TLS = y
+
+PREFIX  = /usr/local
+BINDIR  = $(PREFIX)/bin
+DESTDIR =
+
+# CC, BEARSSL_INC and BEARSSL_LIB come from toolchain/out/*.mk (written by
+# toolchain/*.sh); CC=... on the command line must be a musl compiler.
+CPPFLAGS = -D_GNU_SOURCE -I. -DNDEBUG
+CFLAGS   = -std=c99 -Os -pipe -Wall -Wextra -Wshadow -Wmissing-prototypes \
+           -Wstrict-prototypes -ffunction-sections -fdata-sections \
+           -fno-asynchronous-unwind-tables -fno-unwind-tables
+LDFLAGS  = -static -Wl,--gc-sections -Wl,-z,noseparate-code \
+           -Wl,--build-id=none -Wl,-z,norelro
+# warnings are errors; `make WERROR=` for a compiler newer than ours
+WERROR   = -Werror
+STRIP    = strip
+
+# host builds of unit tests (sanitizers) and fuzzers
+HOSTCC   = cc
+SANFLAGS = -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZCC   = clang

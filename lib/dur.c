@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: 0BSD */
+/* dur.c - durations: "250ms", "2s", "1.5s", "1m", "1h"; bare = seconds.
+ * Strict: no sign, no blanks, no fraction finer than a millisecond, nothing
+ * above DUR_MAX_MS. */
+#include <string.h>
+
+#include "lib/lib.h"
+
+static int64_t
+unit_ms(const char *u)
+{
+	if (!*u || !strcmp(u, "s"))
+		return 1000;
+	if (!strcmp(u, "ms"))
+		return 1;
+	if (!strcmp(u, "m"))
+		return 60000;
+	if (!strcmp(u, "h"))
+		return 3600000;
+	return 0;
+}
+
+int
+dur_parse(const char *s, int64_t *ms)
+{
+	int64_t whole = 0, frac = 0, scale = 1, unit, total;
+	int digits = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		whole = whole * 10 + (*s - '0');
+		if (whole > DUR_MAX_MS)
+			return -1;
+	}
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, digits++) {
+			if (scale >= 1000000000)
+				return -1;
+			frac = frac * 10 + (*s - '0');
+			scale *= 10;
+		}
+		if (scale == 1)
+			return -1;	/* "1." */
+	}
+	if (!digits || !(unit = unit_ms(s)))
+		return -1;
+	if (whole > DUR_MAX_MS / unit || frac * unit % scale)
+		return -1;
+	total = whole * unit + frac * unit / scale;
+	if (total > DUR_MAX_MS)
+		return -1;
+	*ms = total;
+	return 0;
+}
+
+char *
+dur_fmt(char *buf, size_t size, int64_t ms, int decimals)
+{
+	static const long long pow10[] = { 1, 10, 100, 1000 };
+	long long div, v, p;
+
+	if (decimals < 0)
+		decimals = 0;
+	if (decimals > 3)
+		decimals = 3;
+	if (ms < 0)
+		ms = 0;
+	div = pow10[3 - decimals];
+	p = pow10[decimals];
+	v = ((long long)ms + div / 2) / div;
+	if (decimals)
+		fmt_sn(buf, size, "%lld.%0*llds", v / p, decimals, v % p);
+	else
+		fmt_sn(buf, size, "%llds", v);
+	return buf;
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: 0BSD */
+/* netopt.c - the options every HTTP-speaking applet shares (TLS trust,
+ * client certificate, pin, request timeout, body cap), the one response
+ * buffer allocated at start-up, and net_http(): one request bounded by both
+ * the request timeout and the caller's overall deadline. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "lib/lib.h"
+
+enum {
+	OPT_CACERT = OPTID_TLS,
+	OPT_INSECURE,
+	OPT_PIN,
+	OPT_CERT,
+	OPT_KEY,
+	OPT_REQTIMEOUT,
+	OPT_MAXBODY
+};
+
+#define MAX_BODY_LIMIT (64LL * 1024 * 1024)
+
+const struct opt net_opts[] = {
+	{ "cacert", OPT_CACERT, ARG_STR, "FILE",
+	  "trust the CAs in FILE (PEM) (default: the system bundle)" },
+	{ "insecure", OPT_INSECURE, ARG_NONE, 0,
+	  "do not verify the server's certificate (default: verify)" },
+	{ "pin", OPT_PIN, ARG_STR, "sha256//BASE64",
+	  "accept only this server public key (default: none)" },
+	{ "cert", OPT_CERT, ARG_STR, "FILE",
+	  "client certificate chain (PEM) for mutual TLS (default: none)" },
+	{ "key", OPT_KEY, ARG_STR, "FILE",
+	  "key of --cert (PEM, RSA or EC) (default: none)" },
+	{ "request-timeout", OPT_REQTIMEOUT, ARG_DUR, "DUR",
+	  "give one HTTP request at most DUR (default 5s)" },
+	{ "max-body", OPT_MAXBODY, ARG_NUM, "BYTES",
+	  "refuse response bodies over BYTES (default 1048576)" },
+	{ 0, 0, 0, 0, 0 }
+};
+
+int
+net_opt(struct net_cfg *c, const struct optstate *o, int id)
+{
+	switch (id) {
+	case OPT_CACERT: c->tls.cacert = o->arg; return 1;
+	case OPT_INSECURE: c->tls.insecure = 1; return 1;
+	case OPT_PIN: c->tls.pin = o->arg; return 1;
+	case OPT_CERT: c->tls.cert = o->arg; return 1;
+	case OPT_KEY: c->tls.key = o->arg; return 1;
+	case OPT_REQTIMEOUT:
+		if (o->ms <= 0)
+			die(EX_USAGE, "--request-timeout: must be more than 0");
+		c->request_ms = o->ms;
+		return 1;
+	case OPT_MAXBODY:
+		if (o->num < 1 || o->num > MAX_BODY_LIMIT)
+			die(EX_USAGE, "--max-body: must be 1 to %lld", MAX_BODY_LIMIT);
+		c->body_cap = (size_t)o->num;
+		return 1;
+	}
+	return 0;
+}
+
+void
+net_start(struct net_cfg *c, int tls)
+{
+	static int tls_done;
+	int e;
+
+	http_user_agent = "drainbox/" VERSION;
+	if (!c->buf) {
+		c->bufsize = HTTP_MAX_HEAD + c->body_cap + 1;
+		c->buf = malloc(c->bufsize);
+		if (!c->buf)
+			die(EX_FAIL, "response buffer: %s", net_strerror(ENOMEM));
+	}
+	if (!tls || tls_done)
+		return;
+	if (!CFG_TLS)
+		return;	/* https URLs fail with NET_ENOTLS when used */
+	e = tls_init(&c->tls);
+	if (e < 0)
+		die(EX_FAIL, "%s: %s", net_tls_object(&c->tls, e), net_strerror(e));
+	tls_done = 1;
+	if (tls_notes() & TLS_NOTE_INSECURE)
+		log_warn("--insecure: TLS certificates are not verified");
+}
+
+int
+net_http(struct net_cfg *c, const struct http_req *rq, struct http_resp *r,
+	 const struct deadline *until)
+{
+	struct deadline dl = deadline_in(c->request_ms);
+
+	if (until)
+		dl = deadline_min(dl, *until);
+	return http_request(rq, r, c->buf, c->bufsize, &dl);
+}
+
+const char *
+net_tls_object(const struct tls_cfg *t, int code)
+{
+	switch (code) {
+	case NET_ETLS_CERT: return t->cert ? t->cert : "--cert";
+	case NET_ETLS_KEY: return t->key ? t->key : "--key";
+	case NET_ETLS_PIN: return "--pin";
+	default: return t->cacert ? t->cacert : "CA bundle";
+	}
+}
+
+const char *
+net_action(int code)
+{
+	if (code >= NET_ETLS_END && code <= NET_ETLS_BASE)
+		return "tls";
+	switch (code) {
+	case -ECONNREFUSED: case -ENOENT: case -EHOSTUNREACH:
+	case -ENETUNREACH: case -EADDRNOTAVAIL: case -ETIMEDOUT:
+	case -EACCES: case -ENOTSOCK: case -ECONNABORTED:
+	case NET_ETIMEDOUT_CONNECT:
+		return "connect";
+	case NET_EDNS: case NET_EDNSTEMP: case NET_EDNSFAIL: case NET_ETIMEDOUT_DNS:
+		return "resolve";
+	case NET_ETIMEDOUT_SEND: case -EPIPE:
+		return "send";
+	case NET_ETIMEDOUT_RECV: case -ECONNRESET: case NET_ETRUNC:
+		return "receive";
+	case NET_ETIMEDOUT_TLS: case NET_ENOTLS:
+		return "tls";
+	case NET_EURL: case NET_EURLSCHEME: case NET_EURLPORT:
+	case NET_EURLHOST: case NET_EURLSOCK: case NET_EREQBIG:
+		return "request";
+	}
+	if (code >= NET_ETLS_CA && code <= NET_ETLS_ENTROPY)
+		return "tls";
+	if (code >= NET_ESTATUS && code <= NET_ETOOMANY1XX)
+		return "response";
+	return "request";
+}

@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: 0BSD */
+/* proc.c - reading /proc: a process's stat line (state, parent, flags,
+ * start time, comm), pidof-style name matching on comm, argv[0] and the
+ * executable, the /proc scan behind -n NAME, and strict PID text. All of
+ * /proc is hostile text: a comm may hold spaces, parentheses, newlines or
+ * escape sequences, so the comm ends at the LAST ')' and is made printable
+ * before anyone logs it. Fixed buffers only, nothing allocated. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/lib.h"
+
+#define PF_KTHREAD 0x00200000UL
+
+/* Reads at most size - 1 bytes of path into buf, NUL-terminated; returns
+ * the count or -1 with errno. */
+static ssize_t
+file_read(const char *path, char *buf, size_t size)
+{
+	ssize_t n = 0, got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)got < size - 1) {
+		n = read(fd, buf + got, size - 1 - (size_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	if (n < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	buf[got] = 0;
+	return got;
+}
+
+/* "/proc/PID/what" into buf (32 bytes: what is at most "cmdline"). */
+static char *
+proc_path(char *buf, pid_t pid, const char *what)
+{
+	fmt_sn(buf, 32, "/proc/%d/%s", (int)pid, what);
+	return buf;
+}
+
+/* Reads an unsigned decimal field at *p (< end); moves *p past it.
+ * Returns 0, or -1 when there is no digit or it overflows. */
+static int
+field_num(const char **p, const char *end, unsigned long long *v)
+{
+	const char *s = *p;
+	unsigned long long n = 0;
+
+	if (s >= end || *s < '0' || *s > '9')
+		return -1;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		if (n > (~0ULL - (unsigned)(*s - '0')) / 10)
+			return -1;
+		n = n * 10 + (unsigned)(*s - '0');
+	}
+	*p = s;
+	*v = n;
+	return 0;
+}
+
+/* Skips one field (a signed number: some fields may be negative). */
+static int
+field_skip(const char **p, const char *end)
+{
+	const char *s = *p;
+
+	if (s < end && *s == '-')
+		s++;
+	if (s >= end || *s < '0' || *s > '9')
+		return -1;
+	while (s < end && *s >= '0' && *s <= '9')
+		s++;
+	*p = s;
+	return 0;
+}
+
+static void
+comm_copy(char *dst, const char *src, size_t n)
+{
+	size_t i;
+
+	if (n > PROC_COMM_MAX - 1)
+		n = PROC_COMM_MAX - 1;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)src[i];
+		dst[i] = c < 0x20 || c > 0x7e ? '?' : (char)c;
+	}
+	dst[n] = 0;
+}
+
+/* After the comm: " S ppid pgrp session tty tpgid flags ..." - fields 3 to
+ * 22; we keep 3 (state), 4 (ppid), 9 (flags) and 22 (start time). */
+static int
+stat_fields(const char *p, const char *end, struct proc_stat *st)
+{
+	unsigned long long v;
+	int field;
+
+	if (end - p < 2 || p[0] != ' ' || p[1] < 'A' || p[1] > 'z')
+		return -1;
+	st->state = p[1];
+	p += 2;
+	for (field = 4; field <= 22; field++) {
+		if (p >= end || *p++ != ' ')
+			return -1;
+		if (field == 4 || field == 9 || field == 22) {
+			if (field_num(&p, end, &v))
+				return -1;
+			if (field == 4 && v > PROC_PID_MAX)
+				return -1;
+			if (field == 4)
+				st->ppid = (pid_t)v;
+			else if (field == 9)
+				st->flags = (unsigned long)v;
+			else
+				st->start = v;
+		} else if (field_skip(&p, end)) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+proc_stat_parse(const char *buf, size_t len, struct proc_stat *st)
+{
+	const char *end = buf + len, *open, *close = 0, *p;
+
+	open = memchr(buf, '(', len);
+	if (!open)
+		return -1;
+	for (p = open + 1; p < end; p++)
+		if (*p == ')')
+			close = p;
+	if (!close)
+		return -1;
+	/* before the comm: the PID, digits only, and one blank */
+	if (open - buf < 2 || open[-1] != ' ')
+		return -1;
+	for (p = buf; p < open - 1; p++)
+		if (*p < '0' || *p > '9')
+			return -1;
+	if (stat_fields(close + 1, end, st))
+		return -1;
+	comm_copy(st->comm, open + 1, (size_t)(close - open - 1));
+	return 0;
+}
+
+int
+proc_stat_read(pid_t pid, struct proc_stat *st)
+{
+	char path[32], buf[1024];
+	ssize_t n;
+
+	n = file_read(proc_path(path, pid, "stat"), buf, sizeof(buf));
+	if (n < 0)
+		return -1;
+	if (proc_stat_parse(buf, (size_t)n, st)) {
+		errno = n ? EINVAL : ESRCH;
+		return -1;
+	}
+	return 0;
+}
+
+int
+proc_exited(const struct proc_stat *st)
+{
+	return st->state == 'Z' || st->state == 'X' || st->state == 'x';
+}
+
+int
+proc_pid_parse(const char *buf, size_t len, pid_t *pid)
+{
+	size_t i = 0, j;
+	long long v = 0;
+
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
+		i++;
+	for (j = i; j < len && buf[j] >= '0' && buf[j] <= '9'; j++) {
+		v = v * 10 + (buf[j] - '0');
+		if (v > PROC_PID_MAX)
+			return -1;
+	}
+	if (j == i || v < 1)
+		return -1;
+	for (; j < len; j++)
+		if (buf[j] != ' ' && buf[j] != '\t' && buf[j] != '\n' && buf[j] != '\r')
+			return -1;
+	*pid = (pid_t)v;
+	return 0;
+}
+
+static const char *
+base_of(const char *s)
+{
+	const char *b = strrchr(s, '/');
+
+	return b ? b + 1 : s;
+}
+
+/* argv[0] (from /proc/PID/cmdline) or its basename is name. */
+static int
+argv0_match(pid_t pid, const char *name)
+{
+	char path[32], buf[4096];
+	ssize_t n = file_read(proc_path(path, pid, "cmdline"), buf, sizeof(buf));
+
+	if (n <= 0)
+		return 0;
+	return !strcmp(buf, name) || !strcmp(base_of(buf), name);
+}
+
+/* The executable's path or basename is name; a replaced binary reads
+ * "x (deleted)". */
+static int
+exe_match(pid_t pid, const char *name)
+{
+	static const char del[] = " (deleted)";
+	char path[32], buf[4096];
+	const char *b;
+	size_t len;
+	ssize_t n = readlink(proc_path(path, pid, "exe"), buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	b = base_of(buf);
+	len = strlen(b);
+	if (!strcmp(b, name) || !strcmp(buf, name))
+		return 1;
+	return len == strlen(name) + sizeof(del) - 1 && !memcmp(b, name, strlen(name)) &&
+	       !strcmp(b + strlen(name), del);
+}
+
+int
+proc_name_match(pid_t pid, const struct proc_stat *st, const char *name)
+{
+	if (!*name)
+		return 0;
+	return !strcmp(st->comm, name) || argv0_match(pid, name) || exe_match(pid, name);
+}
+
+/* One /proc entry: counts it in *count (and out[]) when it is a process
+ * called name. */
+static void
+find_one(const char *d_name, const char *name, struct proc_found *out, int max,
+	 int *count)
+{
+	struct proc_stat st;
+	pid_t pid;
+
+	if (d_name[0] < '0' || d_name[0] > '9' ||
+	    proc_pid_parse(d_name, strlen(d_name), &pid) || pid == getpid())
+		return;
+	if (proc_stat_read(pid, &st) || proc_exited(&st) || (st.flags & PF_KTHREAD))
+		return;
+	if (!proc_name_match(pid, &st, name))
+		return;
+	if (*count < max) {
+		out[*count].pid = pid;
+		out[*count].start = st.start;
+	}
+	(*count)++;
+}
+
+/* What getdents64(2) returns, the same on every libc. */
+struct dent64 {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+/* getdents64(2) into a static buffer: opendir() would pull in malloc, some
+ * 7 KB of a static binary that otherwise never allocates. */
+int
+proc_find(const char *name, struct proc_found *out, int max)
+{
+	static uint64_t buf[512];
+	const struct dent64 *e;
+	long n, off;
+	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), count = 0;
+
+	if (fd < 0)
+		return -1;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (off = 0; off < n; off += e->reclen) {
+			e = (const struct dent64 *)(const void *)((const char *)buf + off);
+			if (e->reclen == 0)
+				break;
+			find_one(e->name, name, out, max, &count);
+		}
+	if (n < 0) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	close(fd);
+	return count;
+}

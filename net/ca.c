@@ -1,0 +1,708 @@
+/* SPDX-License-Identifier: 0BSD */
+/* ca.c - the files TLS needs, read at start-up: the CA bundle (PEM) turned
+ * into BearSSL trust anchors, the client certificate chain and its RSA or EC
+ * key, and the --pin value; and a small bounded DER walker over certificates
+ * for what BearSSL's validator does not give us: the server certificate's
+ * SubjectPublicKeyInfo (for --pin), its key (for --insecure and --pin) and
+ * its iPAddress subjectAltNames (for https://IP/ URLs).
+ * PEM and certificates are decoded here rather than by br_pem_decoder and
+ * br_x509_decoder: those run byte by byte in BearSSL's T0 interpreter and
+ * took 60-90 ms for the 144 certificates of Debian's bundle at every start;
+ * this takes about 1 ms, in less code. Start-up code may allocate; the
+ * ca_ee_* walkers do not. Every input is treated as hostile: each DER
+ * element is checked against the bounds of the one that holds it. */
+#include <bearssl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "net/tls.h"
+
+#define CA_FILE_MAX	(8 << 20)	/* a PEM file larger than this is refused */
+#define CA_CHAIN_MAX	16		/* client certificates */
+
+/* ---- files ------------------------------------------------------------------- */
+
+/* Reads path whole into a new buffer. Returns 0 or -errno. */
+static int
+ca_slurp(const char *path, unsigned char **buf, size_t *len)
+{
+	struct stat st;
+	unsigned char *b;
+	size_t got = 0;
+	ssize_t n;
+	int fd, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		e = -errno;
+	else if (S_ISDIR(st.st_mode))
+		e = -EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		e = -EINVAL;
+	else
+		e = st.st_size > CA_FILE_MAX ? -EFBIG : 0;
+	if (e < 0) {
+		close(fd);
+		return e;
+	}
+	b = malloc((size_t)st.st_size + 1);
+	if (!b) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (got < (size_t)st.st_size) {
+		n = read(fd, b + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	e = errno;
+	close(fd);
+	if (got < (size_t)st.st_size) {
+		free(b);
+		return got ? -EIO : -e;
+	}
+	*buf = b;
+	*len = got;
+	return 0;
+}
+
+/* ---- PEM ---------------------------------------------------------------------- */
+
+static int
+ca_b64(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Whether the text at p (before end) starts with s. */
+static int
+ca_starts(const unsigned char *p, const unsigned char *end, const char *s)
+{
+	size_t l = strlen(s);
+
+	return (size_t)(end - p) >= l && !memcmp(p, s, l);
+}
+
+/* The start of the line after the one at p, or end. */
+static unsigned char *
+ca_next_line(unsigned char *p, unsigned char *end)
+{
+	unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	return nl ? nl + 1 : end;
+}
+
+/* Decodes in place the base64 body that starts at *pp, up to its
+ * "-----END " line; *pp is then moved to the line after it. The DER is written from
+ * the body's own start (output never overtakes input). Returns its length,
+ * or -1 on a bad character, bad padding or no END line. */
+static long
+ca_pem_body(unsigned char **pp, unsigned char *end)
+{
+	unsigned char *start = *pp, *p = *pp, *o = *pp;
+	uint32_t acc = 0;
+	int bits = 0, v, pad = 0;
+
+	while (p < end) {
+		v = *p;
+		if (v == '-') {
+			if (!ca_starts(p, end, "-----END ") || (acc & ((1u << bits) - 1)))
+				return -1;
+			*pp = ca_next_line(p, end);
+			return (long)(o - start);
+		}
+		p++;
+		if (v == ' ' || v == '\t' || v == '\r' || v == '\n')
+			continue;
+		if (v == '=' && bits >= 2) {
+			pad = 1;
+			continue;
+		}
+		if (pad || (v = ca_b64(v)) < 0)
+			return -1;
+		acc = (acc << 6 | (uint32_t)v) & 0xffff;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			*o++ = (unsigned char)(acc >> bits);
+		}
+	}
+	return -1;
+}
+
+/* Calls each(ctx, name, der, len) for every PEM object of path, in order;
+ * text outside objects is skipped. each returns 0 to go on, anything else
+ * to stop with that value. Returns 0, -errno, bad (a malformed object, or
+ * an empty file) or each's value. */
+static int
+ca_pem_each(const char *path, int bad, void *ctx,
+	    int (*each)(void *, const char *, const unsigned char *, size_t))
+{
+	unsigned char *buf = NULL, *p, *end, *name, *e, *der;
+	size_t len = 0;
+	long n;
+	int r;
+
+	if ((r = ca_slurp(path, &buf, &len)) < 0)
+		return r;
+	end = buf + len;
+	for (p = buf; p < end && r == 0; ) {
+		if (!ca_starts(p, end, "-----BEGIN ")) {
+			p = ca_next_line(p, end);
+			continue;
+		}
+		name = p + 11;
+		der = p = ca_next_line(name, end);
+		e = p;
+		while (e > name && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' '))
+			e--;
+		if (e - name < 5 || memcmp(e - 5, "-----", 5)) {
+			r = bad;
+			break;
+		}
+		e[-5] = 0;	/* the name, NUL-terminated in place */
+		n = ca_pem_body(&p, end);
+		r = n < 0 ? bad : each(ctx, (const char *)name, der, (size_t)n);
+	}
+	free(buf);
+	return r;
+}
+
+/* ---- DER ------------------------------------------------------------------------ */
+
+/* A slice of DER. */
+struct der {
+	const unsigned char *p;
+	size_t len;
+};
+
+/* Reads one element at *p (before end): its tag (low-tag-number form only)
+ * and value; moves *p past it. Returns 0, or -1 when malformed. */
+static int
+der_get(const unsigned char **p, const unsigned char *end, unsigned *tag,
+	struct der *val)
+{
+	const unsigned char *q = *p;
+	size_t l;
+	int k;
+
+	if (end - q < 2 || (q[0] & 0x1f) == 0x1f)
+		return -1;
+	*tag = *q++;
+	l = *q++;
+	if (l & 0x80) {
+		k = (int)(l & 0x7f);
+		if (k == 0 || k > 3 || end - q < k)
+			return -1;
+		for (l = 0; k--; )
+			l = l << 8 | *q++;
+	}
+	if ((size_t)(end - q) < l)
+		return -1;
+	val->p = q;
+	val->len = l;
+	*p = q + l;
+	return 0;
+}
+
+/* Reads the element at *p, which must have tag want. */
+static int
+der_want(const unsigned char **p, const unsigned char *end, unsigned want,
+	 struct der *val)
+{
+	unsigned tag;
+
+	return der_get(p, end, &tag, val) < 0 || tag != want ? -1 : 0;
+}
+
+static int
+der_is(const struct der *d, const unsigned char *oid, size_t len)
+{
+	return d->len == len && !memcmp(d->p, oid, len);
+}
+
+/* The parts of a certificate we use; whole elements (tag and length
+ * included) for the names and the key, values for the rest. */
+struct ca_cert {
+	struct der issuer, subject, spki;
+	struct der ext;		/* the extensions' SEQUENCE value, or empty */
+	struct der sigalg;	/* the signature algorithm's OID */
+};
+
+static int
+der_cert(const unsigned char *der, size_t len, struct ca_cert *c)
+{
+	const unsigned char *p = der, *end = der + len, *start;
+	struct der v, *keep[7] = { 0 };
+	unsigned tag;
+	int i;
+
+	keep[3] = &c->issuer;
+	keep[5] = &c->subject;
+	keep[6] = &c->spki;
+	if (der_want(&p, end, 0x30, &v) < 0)
+		return -1;
+	p = v.p;
+	end = v.p + v.len;
+	if (der_want(&p, end, 0x30, &v) < 0)
+		return -1;
+	start = v.p + v.len;	/* signatureAlgorithm follows the TBS */
+	if (der_want(&start, end, 0x30, &c->sigalg) < 0)
+		return -1;
+	p = c->sigalg.p;
+	if (der_want(&p, p + c->sigalg.len, 0x06, &c->sigalg) < 0)
+		return -1;
+	p = v.p;
+	end = v.p + v.len;
+	/* [0] version, serial, signature, issuer, validity, subject, spki */
+	for (i = 0; i < 7; i++) {
+		start = p;
+		if (der_get(&p, end, &tag, &v) < 0)
+			return -1;
+		if (i == 0 && tag != 0xa0)
+			i++;
+		if (keep[i]) {
+			if (tag != 0x30)
+				return -1;
+			keep[i]->p = start;
+			keep[i]->len = (size_t)(p - start);
+		}
+	}
+	c->ext.p = p;
+	c->ext.len = 0;
+	while (p < end) {
+		if (der_get(&p, end, &tag, &v) < 0)
+			return -1;
+		if (tag == 0xa3) {
+			p = v.p;
+			if (der_want(&p, v.p + v.len, 0x30, &c->ext) < 0)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The value (inside the OCTET STRING) of the extension oid, if present.
+ * Returns 1 found, 0 absent, -1 malformed. */
+static int
+der_ext(const struct der *ext, const unsigned char *oid, size_t oidlen,
+	struct der *val)
+{
+	const unsigned char *p = ext->p, *end = ext->p + ext->len, *q;
+	struct der e, id;
+	unsigned tag;
+
+	while (p < end) {
+		if (der_want(&p, end, 0x30, &e) < 0)
+			return -1;
+		q = e.p;
+		if (der_want(&q, e.p + e.len, 0x06, &id) < 0)
+			return -1;
+		if (!der_is(&id, oid, oidlen))
+			continue;
+		if (der_get(&q, e.p + e.len, &tag, val) < 0)
+			return -1;
+		if (tag == 0x01 && der_get(&q, e.p + e.len, &tag, val) < 0)
+			return -1;
+		return tag == 0x04 ? 1 : -1;
+	}
+	return 0;
+}
+
+/* An unsigned big-endian INTEGER value without its leading zero bytes. */
+static int
+der_uint(const unsigned char **p, const unsigned char *end, struct der *v)
+{
+	if (der_want(p, end, 0x02, v) < 0 || v->len == 0 || (v->p[0] & 0x80))
+		return -1;
+	while (v->len > 1 && v->p[0] == 0) {
+		v->p++;
+		v->len--;
+	}
+	return 0;
+}
+
+static const unsigned char oid_rsa[] = {
+	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
+static const unsigned char oid_ec[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 };
+static const unsigned char oid_p256[] = {
+	0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+static const unsigned char oid_p384[] = { 0x2b, 0x81, 0x04, 0x00, 0x22 };
+static const unsigned char oid_p521[] = { 0x2b, 0x81, 0x04, 0x00, 0x23 };
+static const unsigned char oid_ecdsa_sig[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04 };
+static const unsigned char oid_bc[] = { 0x55, 0x1d, 0x13 };
+static const unsigned char oid_san[] = { 0x55, 0x1d, 0x11 };
+
+/* The RSA or EC (P-256/384/521) key of a SubjectPublicKeyInfo element; its
+ * pointers go into spki. Returns 0, or -1 (malformed or unsupported). */
+static int
+der_spki_key(const struct der *spki, br_x509_pkey *pk)
+{
+	const unsigned char *p = spki->p, *end, *q;
+	struct der v, alg, param, bits;
+
+	if (der_want(&p, p + spki->len, 0x30, &v) < 0)
+		return -1;
+	p = v.p;
+	end = v.p + v.len;
+	if (der_want(&p, end, 0x30, &v) < 0 || der_want(&p, end, 0x03, &bits) < 0
+	    || bits.len < 2 || bits.p[0] != 0)
+		return -1;
+	bits.p++;
+	bits.len--;
+	q = v.p;
+	if (der_want(&q, v.p + v.len, 0x06, &alg) < 0)
+		return -1;
+	if (der_is(&alg, oid_rsa, sizeof oid_rsa)) {
+		p = bits.p;
+		if (der_want(&p, bits.p + bits.len, 0x30, &v) < 0)
+			return -1;
+		p = v.p;
+		end = v.p + v.len;
+		pk->key_type = BR_KEYTYPE_RSA;
+		if (der_uint(&p, end, &v) < 0)
+			return -1;
+		pk->key.rsa.n = (unsigned char *)v.p;
+		pk->key.rsa.nlen = v.len;
+		if (der_uint(&p, end, &v) < 0)
+			return -1;
+		pk->key.rsa.e = (unsigned char *)v.p;
+		pk->key.rsa.elen = v.len;
+		return 0;
+	}
+	if (!der_is(&alg, oid_ec, sizeof oid_ec)
+	    || der_want(&q, v.p + v.len, 0x06, &param) < 0)
+		return -1;
+	pk->key_type = BR_KEYTYPE_EC;
+	if (der_is(&param, oid_p256, sizeof oid_p256))
+		pk->key.ec.curve = BR_EC_secp256r1;
+	else if (der_is(&param, oid_p384, sizeof oid_p384))
+		pk->key.ec.curve = BR_EC_secp384r1;
+	else if (der_is(&param, oid_p521, sizeof oid_p521))
+		pk->key.ec.curve = BR_EC_secp521r1;
+	else
+		return -1;
+	pk->key.ec.q = (unsigned char *)bits.p;
+	pk->key.ec.qlen = bits.len;
+	return 0;
+}
+
+/* Whether basicConstraints says cA. */
+static int
+der_is_ca(const struct der *ext)
+{
+	const unsigned char *p;
+	struct der v, b;
+
+	if (der_ext(ext, oid_bc, sizeof oid_bc, &v) != 1)
+		return 0;
+	p = v.p;
+	if (der_want(&p, v.p + v.len, 0x30, &v) < 0)
+		return 0;
+	p = v.p;
+	return v.len > 0 && der_want(&p, v.p + v.len, 0x01, &b) == 0
+	       && b.len == 1 && b.p[0] != 0;
+}
+
+/* ---- trust anchors ---------------------------------------------------------- */
+
+static int
+ca_is_cert(const char *name)
+{
+	return !strcmp(name, "CERTIFICATE") || !strcmp(name, "X509 CERTIFICATE")
+	       || !strcmp(name, "TRUSTED CERTIFICATE");
+}
+
+struct ca_tas {
+	br_x509_trust_anchor *ta;
+	size_t n, cap;
+};
+
+/* Copies the anchor's DN and key into one allocation. */
+static int
+ca_ta_fill(br_x509_trust_anchor *ta, const struct der *dn,
+	   const br_x509_pkey *pk, int isca)
+{
+	size_t klen;
+	unsigned char *m;
+
+	if (pk->key_type == BR_KEYTYPE_RSA)
+		klen = pk->key.rsa.nlen + pk->key.rsa.elen;
+	else
+		klen = pk->key.ec.qlen;
+	m = malloc(dn->len + klen);
+	if (!m)
+		return -ENOMEM;
+	memcpy(m, dn->p, dn->len);
+	ta->dn.data = m;
+	ta->dn.len = dn->len;
+	ta->flags = isca ? BR_X509_TA_CA : 0;
+	ta->pkey = *pk;
+	m += dn->len;
+	if (pk->key_type == BR_KEYTYPE_RSA) {
+		memcpy(m, pk->key.rsa.n, pk->key.rsa.nlen);
+		ta->pkey.key.rsa.n = m;
+		memcpy(m + pk->key.rsa.nlen, pk->key.rsa.e, pk->key.rsa.elen);
+		ta->pkey.key.rsa.e = m + pk->key.rsa.nlen;
+	} else {
+		memcpy(m, pk->key.ec.q, pk->key.ec.qlen);
+		ta->pkey.key.ec.q = m;
+	}
+	return 0;
+}
+
+/* One PEM object of the bundle: a certificate becomes an anchor; other
+ * objects, and certificates with keys we cannot use, are skipped. */
+static int
+ca_add_anchor(void *ctx, const char *name, const unsigned char *der, size_t len)
+{
+	struct ca_tas *t = ctx;
+	struct ca_cert c;
+	br_x509_pkey pk;
+	br_x509_trust_anchor *nta;
+	int e;
+
+	if (!ca_is_cert(name) || der_cert(der, len, &c) < 0
+	    || der_spki_key(&c.spki, &pk) < 0)
+		return 0;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		nta = realloc(t->ta, t->cap * sizeof *nta);
+		if (!nta)
+			return -ENOMEM;
+		t->ta = nta;
+	}
+	e = ca_ta_fill(&t->ta[t->n], &c.subject, &pk, der_is_ca(&c.ext));
+	if (e == 0)
+		t->n++;
+	return e;
+}
+
+int
+ca_load_anchors(const char *path, br_x509_trust_anchor **ta, size_t *n)
+{
+	struct ca_tas t = { 0, 0, 0 };
+	int e;
+
+	e = ca_pem_each(path, NET_ETLS_CA, &t, ca_add_anchor);
+	if (e == 0 && t.n == 0)
+		e = NET_ETLS_CA;
+	if (e < 0) {
+		while (t.n--)
+			free(t.ta[t.n].dn.data);
+		free(t.ta);
+		return e;
+	}
+	*ta = t.ta;
+	*n = t.n;
+	return 0;
+}
+
+/* ---- client certificate chain and key ------------------------------------------ */
+
+struct ca_chain {
+	br_x509_certificate *c;
+	size_t n;
+};
+
+static int
+ca_add_cert(void *ctx, const char *name, const unsigned char *der, size_t len)
+{
+	struct ca_chain *ch = ctx;
+	br_x509_certificate *nc;
+	struct ca_cert c;
+	unsigned char *copy;
+
+	if (!ca_is_cert(name))
+		return 0;
+	if (ch->n >= CA_CHAIN_MAX || der_cert(der, len, &c) < 0)
+		return NET_ETLS_CERT;
+	nc = realloc(ch->c, (ch->n + 1) * sizeof *nc);
+	if (!nc)
+		return -ENOMEM;
+	ch->c = nc;
+	copy = malloc(len);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, der, len);
+	ch->c[ch->n].data = copy;
+	ch->c[ch->n].data_len = len;
+	ch->n++;
+	return 0;
+}
+
+int
+ca_load_chain(const char *path, br_x509_certificate **chain, size_t *n,
+	      int *issuer_key_type)
+{
+	struct ca_chain ch = { 0, 0 };
+	struct ca_cert c;
+	int e;
+
+	e = ca_pem_each(path, NET_ETLS_CERT, &ch, ca_add_cert);
+	if (e == 0 && ch.n == 0)
+		e = NET_ETLS_CERT;
+	if (e < 0) {
+		while (ch.n--)
+			free(ch.c[ch.n].data);
+		free(ch.c);
+		return e == -ENOMEM ? e : NET_ETLS_CERT;
+	}
+	/* the issuer's key type, from the algorithm that signed the first */
+	der_cert(ch.c[0].data, ch.c[0].data_len, &c);
+	*issuer_key_type = c.sigalg.len > sizeof oid_ecdsa_sig
+		&& !memcmp(c.sigalg.p, oid_ecdsa_sig, sizeof oid_ecdsa_sig)
+		? BR_KEYTYPE_EC : BR_KEYTYPE_RSA;
+	*chain = ch.c;
+	*n = ch.n;
+	return 0;
+}
+
+static int
+ca_add_key(void *ctx, const char *name, const unsigned char *der, size_t len)
+{
+	br_skey_decoder_context *kd = ctx;
+
+	if (strcmp(name, "RSA PRIVATE KEY") && strcmp(name, "EC PRIVATE KEY")
+	    && strcmp(name, "PRIVATE KEY"))
+		return 0;
+	br_skey_decoder_init(kd);
+	br_skey_decoder_push(kd, der, len);
+	if (br_skey_decoder_last_error(kd) != 0)
+		return NET_ETLS_KEY;
+	return 1;	/* the first key wins */
+}
+
+int
+ca_load_key(const char *path, br_skey_decoder_context *kd)
+{
+	int e;
+
+	e = ca_pem_each(path, NET_ETLS_KEY, kd, ca_add_key);
+	if (e == 1)
+		return 0;
+	return e == -ENOMEM ? e : NET_ETLS_KEY;
+}
+
+/* ---- --pin ------------------------------------------------------------------ */
+
+/* Decodes the 44 characters of one padded base64 SHA-256 into out. */
+static int
+ca_pin_one(const char *s, size_t len, unsigned char *out)
+{
+	uint32_t acc = 0;
+	size_t i, o = 0;
+	int v;
+
+	if (len != 44 || s[43] != '=')
+		return -1;
+	for (i = 0; i < 43; i++) {
+		if ((v = ca_b64((unsigned char)s[i])) < 0)
+			return -1;
+		acc = acc << 6 | (uint32_t)v;
+		if (i % 4 == 3) {
+			out[o++] = (unsigned char)(acc >> 16);
+			out[o++] = (unsigned char)(acc >> 8);
+			out[o++] = (unsigned char)acc;
+			acc = 0;
+		}
+	}
+	/* 43 = 10 * 4 + 3: the last group carries 18 bits, 16 of data */
+	if (acc & 3)
+		return -1;
+	out[o++] = (unsigned char)(acc >> 10);
+	out[o++] = (unsigned char)(acc >> 2);
+	return 0;
+}
+
+int
+ca_pin_parse(const char *s, unsigned char (*pins)[32], int max)
+{
+	const char *end;
+	int n = 0;
+
+	for (;;) {
+		if (n == max || strncmp(s, "sha256//", 8))
+			return NET_ETLS_PIN;
+		s += 8;
+		end = strchr(s, ';');
+		if (!end)
+			end = s + strlen(s);
+		if (ca_pin_one(s, (size_t)(end - s), pins[n++]) < 0)
+			return NET_ETLS_PIN;
+		if (!*end)
+			return n;
+		s = end + 1;
+	}
+}
+
+/* ---- the server's end-entity certificate --------------------------------------- */
+
+int
+ca_ee_spki(const unsigned char *der, size_t len, const unsigned char **spki,
+	   size_t *spkilen)
+{
+	struct ca_cert c;
+
+	if (der_cert(der, len, &c) < 0)
+		return -1;
+	*spki = c.spki.p;
+	*spkilen = c.spki.len;
+	return 0;
+}
+
+int
+ca_ee_pkey(const unsigned char *der, size_t len, br_x509_pkey *pk)
+{
+	struct ca_cert c;
+
+	return der_cert(der, len, &c) < 0 ? -1 : der_spki_key(&c.spki, pk);
+}
+
+int
+ca_ee_has_ip(const unsigned char *der, size_t len, const unsigned char *ip,
+	     size_t iplen)
+{
+	const unsigned char *p, *end;
+	struct ca_cert c;
+	struct der v;
+	unsigned tag;
+	int r;
+
+	if (der_cert(der, len, &c) < 0)
+		return -1;
+	r = der_ext(&c.ext, oid_san, sizeof oid_san, &v);
+	if (r <= 0)
+		return r;
+	p = v.p;
+	if (der_want(&p, v.p + v.len, 0x30, &v) < 0)
+		return -1;
+	p = v.p;
+	end = v.p + v.len;
+	while (p < end) {
+		if (der_get(&p, end, &tag, &v) < 0)
+			return -1;
+		if (tag == 0x87 && v.len == iplen && !memcmp(v.p, ip, iplen))
+			return 1;
+	}
+	return 0;
+}

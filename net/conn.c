@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: 0BSD */
+/* conn.c - monotonic deadlines and the plain transport under struct conn:
+ * UNIX and TCP sockets, non-blocking connect with poll(2) against one
+ * deadline, every address of a name tried in turn, TCP_NODELAY, reads and
+ * writes that poll against the deadline. When c->tls is set, reads, writes
+ * and close go through net/tls.h; an https URL gets tls_start() once
+ * connected. Each timeout names its phase (NET_ETIMEDOUT_DNS, _CONNECT,
+ * _SEND, _RECV); a poll(2) interrupted by a signal is NET_EINTR, so the
+ * caller can decide whether to stop. Never prints, never allocates. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "net/net.h"
+#include "net/tls.h"
+
+int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct deadline
+deadline_in(int64_t ms)
+{
+	struct deadline dl;
+
+	dl.ms = mono_ms() + (ms < 0 ? 0 : ms);
+	return dl;
+}
+
+struct deadline
+deadline_min(struct deadline a, struct deadline b)
+{
+	return a.ms < b.ms ? a : b;
+}
+
+int
+deadline_left(const struct deadline *dl)
+{
+	int64_t left = dl->ms - mono_ms();
+
+	if (left < 0)
+		return 0;
+	return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+/* Waits until fd is ready for events or dl passes. Returns 0 when ready,
+ * timeout_code at the deadline, NET_EINTR when a signal interrupted the
+ * wait, or -errno. */
+static int
+conn_wait(int fd, short events, const struct deadline *dl, int timeout_code)
+{
+	struct pollfd p;
+	int n;
+
+	p.fd = fd;
+	p.events = events;
+	p.revents = 0;
+	n = poll(&p, 1, deadline_left(dl));
+	if (n < 0)
+		return errno == EINTR ? NET_EINTR : -errno;
+	if (n == 0)
+		return timeout_code;
+	return 0;
+}
+
+/* Connects the non-blocking socket fd to sa and waits for the outcome. */
+static int
+conn_connect(int fd, const struct sockaddr *sa, socklen_t salen,
+	     const struct deadline *dl)
+{
+	int e, err;
+	socklen_t len = sizeof(err);
+
+	if (connect(fd, sa, salen) == 0)
+		return 0;
+	if (errno != EINPROGRESS && errno != EAGAIN && errno != EINTR)
+		return -errno;
+	e = conn_wait(fd, POLLOUT, dl, NET_ETIMEDOUT_CONNECT);
+	if (e < 0)
+		return e;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return -errno;
+	return err ? -err : 0;
+}
+
+/* One attempt: a socket of the given family, connected to sa. */
+static int
+conn_try(struct conn *c, int family, const struct sockaddr *sa, socklen_t salen,
+	 const struct deadline *dl)
+{
+	int one = 1, e;
+
+	c->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		return -errno;
+	if (family != AF_UNIX)
+		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->phase = NET_ETIMEDOUT_CONNECT;
+	e = conn_connect(c->fd, sa, salen, dl);
+	if (e < 0) {
+		close(c->fd);
+		c->fd = -1;
+	}
+	return e;
+}
+
+static int
+conn_open_unix(struct conn *c, const char *path, const struct deadline *dl)
+{
+	struct sockaddr_un sun;
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(sun.sun_path))
+		return NET_EURLSOCK;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, n);
+	return conn_try(c, AF_UNIX, (struct sockaddr *)&sun, sizeof(sun), dl);
+}
+
+static int
+conn_gai_error(int e)
+{
+	switch (e) {
+	case EAI_NONAME:
+		return NET_EDNS;
+	case EAI_AGAIN:
+		return NET_EDNSTEMP;
+	case EAI_SYSTEM:
+		return errno ? -errno : NET_EDNSFAIL;
+	default:
+		return NET_EDNSFAIL;
+	}
+}
+
+/* An IP literal needs no lookup (and getaddrinfo(3) would allocate):
+ * returns 1 after trying it, with the outcome in *e; 0 for a name. */
+static int
+conn_open_literal(struct conn *c, const char *host, unsigned port,
+		  const struct deadline *dl, int *e)
+{
+	struct sockaddr_in s4;
+	struct sockaddr_in6 s6;
+
+	memset(&s4, 0, sizeof(s4));
+	memset(&s6, 0, sizeof(s6));
+	if (inet_pton(AF_INET, host, &s4.sin_addr) == 1) {
+		s4.sin_family = AF_INET;
+		s4.sin_port = htons((uint16_t)port);
+		*e = conn_try(c, AF_INET, (struct sockaddr *)&s4, sizeof(s4), dl);
+		return 1;
+	}
+	if (inet_pton(AF_INET6, host, &s6.sin6_addr) == 1) {
+		s6.sin6_family = AF_INET6;
+		s6.sin6_port = htons((uint16_t)port);
+		*e = conn_try(c, AF_INET6, (struct sockaddr *)&s6, sizeof(s6), dl);
+		return 1;
+	}
+	return 0;
+}
+
+/* Resolves host:port and tries each address in turn; the last error wins.
+ * getaddrinfo(3) cannot be bounded: it is NET_ETIMEDOUT_DNS only when the
+ * deadline passed while it ran. */
+static int
+conn_open_tcp(struct conn *c, const char *host, unsigned port,
+	      const struct deadline *dl)
+{
+	struct addrinfo hints, *res, *ai;
+	char portstr[8], *ps = portstr + sizeof(portstr);
+	unsigned v = port;
+	int e;
+
+	if (conn_open_literal(c, host, port, dl, &e))
+		return e;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	*--ps = 0;	/* the port in decimal, without pulling in printf */
+	do
+		*--ps = (char)('0' + v % 10);
+	while (v /= 10);
+	c->phase = NET_ETIMEDOUT_DNS;
+	e = getaddrinfo(host, ps, &hints, &res);
+	if (e != 0)
+		return deadline_left(dl) == 0 ? NET_ETIMEDOUT_DNS : conn_gai_error(e);
+	if (deadline_left(dl) == 0) {
+		freeaddrinfo(res);
+		return NET_ETIMEDOUT_DNS;
+	}
+	e = NET_EDNS;
+	for (ai = res; ai; ai = ai->ai_next) {
+		e = conn_try(c, ai->ai_family, ai->ai_addr, ai->ai_addrlen, dl);
+		if (e == 0 || e == NET_EINTR || e == NET_ETIMEDOUT_CONNECT)
+			break;
+	}
+	freeaddrinfo(res);
+	return e;
+}
+
+int
+conn_open_url(struct conn *c, const struct url *u, const struct deadline *dl)
+{
+	int e;
+
+	c->fd = -1;
+	c->tls = 0;
+	if (u->tls && !CFG_TLS)
+		return NET_ENOTLS;
+	if (u->sock[0])
+		e = conn_open_unix(c, u->sock, dl);
+	else
+		e = conn_open_tcp(c, u->host, u->port, dl);
+	if (e < 0)
+		return e;
+	if (u->tls) {
+		c->phase = NET_ETIMEDOUT_TLS;
+		e = tls_start(c, u->host, dl);
+		if (e < 0) {
+			conn_close(c);
+			return e;
+		}
+	}
+	return 0;
+}
+
+/* Splits "host:port" or "[v6]:port" into host and port. */
+static int
+conn_split_spec(const char *spec, char *host, size_t hostsize, unsigned *port)
+{
+	const char *colon, *h = spec, *p;
+	size_t hl;
+	unsigned long v = 0;
+
+	if (spec[0] == '[') {
+		const char *end = strchr(spec, ']');
+
+		if (!end || end[1] != ':')
+			return NET_EURLHOST;
+		h = spec + 1;
+		hl = (size_t)(end - h);
+		colon = end + 1;
+	} else {
+		colon = strrchr(spec, ':');
+		hl = (size_t)(colon - spec);
+	}
+	if (hl == 0 || hl >= hostsize)
+		return NET_EURLHOST;
+	memcpy(host, h, hl);
+	host[hl] = 0;
+	for (p = colon + 1; *p; p++) {
+		if (*p < '0' || *p > '9' || v > 65535)
+			return NET_EURLPORT;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (p == colon + 1 || v == 0 || v > 65535)
+		return NET_EURLPORT;
+	*port = (unsigned)v;
+	return 0;
+}
+
+int
+conn_open_spec(struct conn *c, const char *spec, const struct deadline *dl)
+{
+	char host[URL_MAX_HOST + 1];
+	unsigned port;
+	int e;
+
+	c->fd = -1;
+	c->tls = 0;
+	if (spec[0] == '/' || spec[0] == '.' || !strchr(spec, ':'))
+		return conn_open_unix(c, spec, dl);
+	e = conn_split_spec(spec, host, sizeof(host), &port);
+	if (e < 0)
+		return e;
+	return conn_open_tcp(c, host, port, dl);
+}
+
+int
+conn_write_all(struct conn *c, const void *p, size_t n, const struct deadline *dl)
+{
+	const char *s = p;
+	ssize_t w;
+	int e;
+
+	if (c->tls)
+		return tls_write_all(c, p, n, dl);
+	c->phase = NET_ETIMEDOUT_SEND;
+	while (n > 0) {
+		w = send(c->fd, s, n, MSG_NOSIGNAL);
+		if (w > 0) {
+			s += w;
+			n -= (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		e = conn_wait(c->fd, POLLOUT, dl, NET_ETIMEDOUT_SEND);
+		if (e < 0)
+			return e;
+	}
+	return 0;
+}
+
+ssize_t
+conn_read(struct conn *c, void *p, size_t n, const struct deadline *dl)
+{
+	ssize_t r;
+	int e;
+
+	if (c->tls)
+		return tls_read(c, p, n, dl);
+	c->phase = NET_ETIMEDOUT_RECV;
+	for (;;) {
+		r = recv(c->fd, p, n, 0);
+		if (r >= 0)
+			return r;
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		e = conn_wait(c->fd, POLLIN, dl, NET_ETIMEDOUT_RECV);
+		if (e < 0)
+			return e;
+	}
+}
+
+void
+conn_close(struct conn *c)
+{
+	int saved = errno;
+
+	if (c->tls) {
+		tls_close(c);
+		c->tls = 0;
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	errno = saved;
+}

@@ -1,0 +1,281 @@
+/* drainbox - net.h: URLs, sockets with deadlines, an HTTP/1.1 client, TLS,
+ * the HAProxy runtime API and sd_notify.
+ *
+ * net/ is a small library in the BearSSL and picohttpparser manner: it never
+ * prints, never exits and never includes lib/. Every function returns 0 (or a
+ * count) on success and a negative code on failure: -errno for system errors,
+ * or one of the NET_E* codes below. net_strerror() puts any code in words.
+ * Nothing here allocates memory after start-up; callers own every buffer.
+ * Each section names the file that implements it. */
+#ifndef NET_H
+#define NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ---- time (conn.c) ------------------------------------------------------ */
+
+/* An absolute point in CLOCK_MONOTONIC time, in milliseconds. Every wait in
+ * drainbox runs against one of these, made once at the top of the wait. */
+struct deadline {
+	int64_t ms;
+};
+
+/* Current CLOCK_MONOTONIC time in ms. Never fails. */
+int64_t mono_ms(void);
+
+/* The deadline `ms` milliseconds from now (ms < 0 counts as 0). */
+struct deadline deadline_in(int64_t ms);
+
+/* The earlier of two deadlines. */
+struct deadline deadline_min(struct deadline a, struct deadline b);
+
+/* Milliseconds left before dl, clamped to [0, INT_MAX]: a poll(2) timeout. */
+int deadline_left(const struct deadline *dl);
+
+/* ---- errors (err.c) ----------------------------------------------------- */
+
+/* System errors are -errno (-1 .. -4095). Our own codes start at -10000. */
+enum {
+	NET_EAGAIN = -10000,	/* parser: need more input (not an error) */
+	NET_EURL,		/* malformed URL */
+	NET_EURLSCHEME,		/* URL scheme is not http:// or https:// */
+	NET_EURLPORT,		/* URL port is not 1-65535 */
+	NET_EURLHOST,		/* URL host is empty, too long or malformed */
+	NET_EURLSOCK,		/* UNIX socket path is empty or too long */
+	NET_ENOTLS,		/* https is not supported by this build */
+	NET_EDNS,		/* name lookup: no such host */
+	NET_EDNSTEMP,		/* name lookup: temporary failure */
+	NET_EDNSFAIL,		/* name lookup failed */
+	NET_ETIMEDOUT_DNS,	/* timed out looking up the name */
+	NET_ETIMEDOUT_CONNECT,	/* timed out connecting */
+	NET_ETIMEDOUT_SEND,	/* timed out sending the request */
+	NET_ETIMEDOUT_RECV,	/* timed out waiting for the response */
+	NET_ETIMEDOUT_TLS,	/* timed out in the TLS handshake */
+	NET_EINTR,		/* interrupted by a signal */
+	NET_ESTATUS,		/* malformed status line */
+	NET_EVERSION,		/* not an HTTP/1.x response */
+	NET_EHEADER,		/* malformed header line */
+	NET_EFOLD,		/* obsolete folded header line */
+	NET_ECLEN,		/* bad or conflicting Content-Length */
+	NET_ETE,		/* unsupported Transfer-Encoding */
+	NET_ECHUNK,		/* malformed chunk size or framing */
+	NET_ECHUNKBIG,		/* chunk size overflows */
+	NET_ETRUNC,		/* connection closed before the end of the body */
+	NET_EEOFHEAD,		/* connection closed before the end of the head */
+	NET_EHEADBIG,		/* response head (or trailers) over HTTP_MAX_HEAD */
+	NET_EHEADERS,		/* more than HTTP_MAX_HEADERS headers */
+	NET_EBODYBIG,		/* response body over the body cap */
+	NET_ETOOMANY1XX,	/* too many 1xx interim responses */
+	NET_EREQBIG,		/* request does not fit the request buffer */
+	NET_EHAPROXY,		/* HAProxy answer too long for the buffer */
+	NET_ENOTIFY,		/* NOTIFY_SOCKET is malformed */
+	NET_ETLS_CA,		/* CA bundle: no usable certificate */
+	NET_ETLS_CERT,		/* client certificate: unreadable or malformed */
+	NET_ETLS_KEY,		/* client key: unreadable, malformed or unsupported */
+	NET_ETLS_PIN,		/* malformed --pin (want sha256//BASE64) */
+	NET_ETLS_PINFAIL,	/* server key does not match the pin */
+	NET_ETLS_IP,		/* certificate has no iPAddress SAN for this IP */
+	NET_ETLS_TRUNC,		/* TLS closed without close_notify */
+	NET_ETLS_ENTROPY,	/* getrandom(2) failed */
+	NET_ETLS_BASE = -11000,	/* NET_ETLS_BASE - n: BearSSL error n (BR_ERR_*) */
+	NET_ETLS_ALERT_RECV = -11256, /* - alert: fatal alert received */
+	NET_ETLS_ALERT_SENT = -11512, /* - alert: fatal alert sent */
+	NET_ETLS_END = -11800
+};
+
+/* Words for any code returned by net/ (negative) or a plain errno (positive).
+ * Returns a static string; never NULL. */
+const char *net_strerror(int code);
+
+/* ---- URLs (url.c) ------------------------------------------------------- */
+
+#define URL_MAX_HOST 255
+#define URL_MAX_SOCK 107	/* sun_path is 108 bytes with the NUL */
+
+/* A parsed URL. host and sock are NUL-terminated copies; path and userinfo
+ * are slices of the text given to url_parse(), which must outlive the url. */
+struct url {
+	const char *text;	/* the URL as given, for messages */
+	int tls;		/* 1 for https:// */
+	char host[URL_MAX_HOST + 1];	/* name or IP literal, no brackets */
+	int ipv6;		/* host was a bracketed IPv6 literal */
+	uint16_t port;		/* the default for the scheme when not given */
+	int port_given;
+	char sock[URL_MAX_SOCK + 1];	/* UNIX socket path, "" for TCP */
+	const char *path;	/* "/path?query", "/" when the URL has none;
+				 * the #fragment is not part of it */
+	size_t pathlen;
+	const char *userinfo;	/* "user:password" (still %-encoded) or NULL */
+	size_t userinfolen;
+};
+
+/* Parses text: http://host[:port]/path?q, https://..., http://[v6]:port/,
+ * http://user:pass@host/, and nginx's UNIX form
+ * http://unix:/run/app.sock:/path (the socket path ends at the first ':';
+ * no ':' after it means path "/"; Host is then "localhost"; no userinfo).
+ * Strict: every byte must be printable ASCII (0x21-0x7e), else NET_EURL.
+ * The scheme is case-insensitive (anything else: NET_EURLSCHEME). A host
+ * is a name of letters, digits, '-', '.', '_' (kept as given), a dotted
+ * IPv4 address (a name of only digits and dots must be one), or a bracketed
+ * IPv6 address that inet_pton accepts (no zone); else NET_EURLHOST. An
+ * empty port (host:) means the default; else 1-65535 or NET_EURLPORT. A
+ * query needs a path (http://h?q is NET_EURL; write http://h/?q). When the
+ * URL has no path, u->path is a static "/". u is zeroed first and is only
+ * meaningful when 0 is returned. Returns 0 or NET_EURL*. Does not block. */
+int url_parse(const char *text, struct url *u);
+
+/* ---- connections (conn.c, io.c) ----------------------------------------- */
+
+struct conn {
+	int fd;		/* -1 when closed */
+	int tls;	/* 1 when TLS runs on fd (tls_*.c) */
+	int phase;	/* internal: which NET_ETIMEDOUT_* a timeout means */
+};
+#define CONN_INIT { -1, 0, 0 }
+
+/* Connects to the URL's server: its UNIX socket, or each address that
+ * getaddrinfo gives for host:port in turn (non-blocking connect + poll,
+ * TCP_NODELAY), then the TLS handshake for https. Returns 0 or a negative
+ * code; on failure c is closed. Blocks until done or dl. */
+int conn_open_url(struct conn *c, const struct url *u, const struct deadline *dl);
+
+/* Connects (plain, no TLS) to spec: a UNIX socket path (starts with '/' or
+ * '.', or contains no ':'), or host:port, or [v6]:port. Same contract. */
+int conn_open_spec(struct conn *c, const char *spec, const struct deadline *dl);
+
+/* Writes all n bytes. Returns 0 or a negative code. */
+int conn_write_all(struct conn *c, const void *p, size_t n, const struct deadline *dl);
+
+/* Reads up to n bytes: returns the count (> 0), 0 at a clean end of stream
+ * (EOF; for TLS only after close_notify), or a negative code. */
+ssize_t conn_read(struct conn *c, void *p, size_t n, const struct deadline *dl);
+
+/* Closes c (sending close_notify for TLS, without waiting). Keeps errno. */
+void conn_close(struct conn *c);
+
+/* ---- HTTP/1.1 (http.c, httpc.c) ----------------------------------------- */
+
+#define HTTP_MAX_HEAD    16384		/* status line + headers + blank line */
+#define HTTP_MAX_HEADERS 64
+#define HTTP_MAX_1XX     8		/* interim responses skipped at most */
+#define HTTP_BODY_CAP    (1024 * 1024)	/* default cap on the body */
+#define HTTP_MAX_REQ     8192		/* request line + headers we send */
+
+struct http_header {
+	const char *name, *value;	/* slices of the caller's buffer */
+	size_t namelen, valuelen;	/* value has no leading/trailing blanks */
+};
+
+struct http_resp {
+	int minor;		/* 0 or 1: HTTP/1.minor */
+	int status;		/* 100-999 */
+	const char *reason;
+	size_t reasonlen;
+	struct http_header h[HTTP_MAX_HEADERS];
+	size_t nh;
+	/* framing, filled by http_parse_head() */
+	int64_t clen;		/* Content-Length, -1 when absent */
+	int chunked;		/* Transfer-Encoding: chunked */
+	/* filled by http_request(): the decoded body, NUL-terminated,
+	 * inside the caller's buffer */
+	char *body;
+	size_t bodylen;
+};
+
+/* Parses a response head (status line + headers + CRLF CRLF; bare LF also
+ * accepted) from buf[0..len), RFC 9112. Returns the head's length in bytes,
+ * NET_EAGAIN when buf holds no complete head yet, or a NET_E* code when it
+ * is malformed. Call it again with the same buf and a larger len as bytes
+ * arrive: it re-reads from the start, and reports an error as soon as the
+ * line holding it is complete (NET_EVERSION as soon as the first bytes
+ * cannot begin "HTTP/1."), so every prefix gives NET_EAGAIN or the error
+ * the whole input gives.
+ * - Status line "HTTP/1.x NNN[ reason]": not HTTP/1.x is NET_EVERSION
+ *   (1.2-1.9 read as 1.1); a status outside 100-999, a missing SP or a
+ *   control byte in the reason is NET_ESTATUS.
+ * - Fields "name: value": a name of tchars right before ':', a value of
+ *   visible bytes, SP, HTAB and obs-text; else (a NUL, CR or other control
+ *   byte, a space before ':') NET_EHEADER. A line starting with SP or HTAB
+ *   (obs-fold) is NET_EFOLD. More than HTTP_MAX_HEADERS is NET_EHEADERS;
+ *   no complete head in the first HTTP_MAX_HEAD bytes is NET_EHEADBIG.
+ * - Content-Length: digits, or a list of equal ones ("5, 5"); all such
+ *   fields must agree and fit int64_t, else NET_ECLEN.
+ * - Transfer-Encoding: only "chunked" (case-insensitive), once, in all
+ *   Transfer-Encoding fields together; anything else, or any
+ *   Transfer-Encoding in an HTTP/1.0 response, is NET_ETE. With both
+ *   Transfer-Encoding and a (well-formed) Content-Length, chunked wins and
+ *   clen is -1 (RFC 9112 6.3; we close the connection after the response).
+ * On success sets minor, status, reason, h[0..nh), clen and chunked (body
+ * and bodylen are left alone); slices point into buf. On failure r holds
+ * nothing useful. Never reads past len. Does not block. */
+int http_parse_head(const char *buf, size_t len, struct http_resp *r);
+
+/* Case-insensitive header lookup: the first header named name, or NULL. */
+const struct http_header *http_header(const struct http_resp *r, const char *name);
+
+/* Chunked decoder, zero-initialised by the caller. */
+struct http_chunked {
+	int state;		/* internal; < 0: the error it stopped on */
+	uint64_t left;		/* bytes left in the current chunk; in the
+				 * trailers, the bytes of the section so far */
+	size_t linelen;		/* bytes of the current size line */
+};
+
+/* Decodes chunked data in place: buf[0..*len) in, the data bytes moved to
+ * the front, *len set to their count. Returns NET_EAGAIN when more input is
+ * needed, a NET_E* code on bad framing, or the number (>= 0) of bytes that
+ * followed the last chunk and its trailers; these are left at
+ * buf[*len .. *len + n). Input may be cut anywhere (one byte per call
+ * works). Chunk sizes are hex (2^64 or more: NET_ECHUNKBIG), extensions
+ * (";name=value") are skipped, blanks before them allowed; a size line
+ * over 4096 bytes, a missing line end after the data, or a control byte is
+ * NET_ECHUNK. Line ends are CRLF or a bare LF. Trailer fields are checked
+ * like header fields (NET_ECHUNK) and dropped; a trailer section (with its
+ * final blank line) over HTTP_MAX_HEAD is NET_EHEADBIG. An error sticks:
+ * later calls return it again. After the end every call returns all its
+ * input as following bytes. *len must be at most INT_MAX. Bounded work per
+ * byte; never reads past *len. */
+int http_chunked_decode(struct http_chunked *d, char *buf, size_t *len);
+
+struct http_req {
+	const char *method;	/* "GET", "PUT", ... */
+	const struct url *url;
+	const char *headers;	/* extra lines, each ending "\r\n", or NULL */
+	const char *body;	/* NULL: no body (and no Content-Length) */
+	size_t bodylen;
+};
+
+/* Sends rq with Host, User-Agent: drainbox/version, Connection: close,
+ * Authorization: Basic when the URL has userinfo, and Content-Length when
+ * there is a body; reads the response, skipping 1xx answers. The head and
+ * the decoded body are read into buf[0..size); a body over
+ * size - HTTP_MAX_HEAD - 1 bytes is NET_EBODYBIG. The body ends at
+ * Content-Length, the last chunk, or EOF; a short one is NET_ETRUNC.
+ * Redirects are not followed: a 3xx is returned like any status.
+ * Returns 0 or a negative code; one deadline covers connect, send and
+ * receive. Blocks. */
+int http_request(const struct http_req *rq, struct http_resp *r,
+		 char *buf, size_t size, const struct deadline *dl);
+
+/* The version string sent in User-Agent ("drainbox/0.1.0"); set by lib/. */
+extern const char *http_user_agent;
+
+/* ---- HAProxy runtime API (haproxy.c) ------------------------------------ */
+
+/* Sends one command line (no newline needed) to the runtime API at spec (as
+ * conn_open_spec), reads the answer until the server closes, stores it
+ * NUL-terminated in buf. Returns its length, NET_EHAPROXY when it does not
+ * fit in size - 1 bytes, or a negative code. Blocks until done or dl. */
+int haproxy_cmd(const char *spec, const char *cmd, char *buf, size_t size,
+		const struct deadline *dl);
+
+/* ---- systemd notification (sdnotify.c) ---------------------------------- */
+
+/* Sends msg ("STATUS=...", "EXTEND_TIMEOUT_USEC=...") as one datagram to
+ * $NOTIFY_SOCKET (a path, or '@' for the abstract namespace). Returns 1 when
+ * sent, 0 when NOTIFY_SOCKET is unset, or a negative code. Does not block. */
+int sd_notify_send(const char *msg);
+
+#endif

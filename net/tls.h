@@ -1,0 +1,114 @@
+/* drainbox - tls.h: the TLS backend behind struct conn.
+ *
+ * Two implementations, chosen by the Makefile (never by #if): tls_bearssl.c
+ * (+ ca.c) and tls_none.c, which refuses https with NET_ENOTLS. drainbox has
+ * at most one TLS connection open at a time; the backend keeps its one
+ * engine context in static storage (no allocation after tls_init()). */
+#ifndef TLS_H
+#define TLS_H
+
+#include "net.h"
+
+struct tls_cfg {
+	const char *cacert;	/* PEM bundle; NULL: the usual system paths */
+	int insecure;		/* skip certificate verification */
+	const char *pin;	/* "sha256//BASE64" of the server's SPKI, or NULL */
+	const char *cert;	/* client certificate chain (PEM) for mutual TLS */
+	const char *key;	/* its key (PEM, RSA or EC) */
+};
+
+/* Things the caller (netopt.c) should tell the user once. */
+#define TLS_NOTE_INSECURE 1	/* verification is off (--insecure) */
+#define TLS_NOTE_CLOCK    2	/* clock before the build date: used it instead */
+
+/* Start-up: reads the CA bundle, pin, client certificate and key. May
+ * allocate; call once before any https request (later calls return 0 and
+ * change nothing). Returns 0 or a negative code: -errno (--cacert file
+ * unreadable), NET_ETLS_CA (no usable certificate in it, or no system
+ * bundle), NET_ETLS_CERT / NET_ETLS_KEY (any failure reading --cert /
+ * --key, or one given without the other), NET_ETLS_PIN.
+ * Policy: with --pin, a matching server key is all that is checked (no CA,
+ * name or date: self-signed appliances work) and no bundle is read;
+ * --insecure checks nothing but a --pin given with it. Raises
+ * TLS_NOTE_INSECURE, and TLS_NOTE_CLOCK when time(2) is before BUILD_EPOCH.
+ * Calling it is optional: the first https connection calls it with an
+ * all-zero cfg if nobody did. */
+int tls_init(const struct tls_cfg *cfg);
+
+/* TLS_NOTE_* flags raised so far (cumulative). */
+unsigned tls_notes(void);
+
+/* The name of the file tls_init() took its trust anchors from, or NULL. */
+const char *tls_ca_file(void);
+
+/* Runs the handshake on the connected c->fd for host (SNI, and the name or
+ * IP checked against the certificate; an IP literal gets no SNI and its
+ * iPAddress SANs are checked). Resumes the previous session when host is
+ * the same. Returns 0 with c->tls = 1, or a negative code: NET_ETIMEDOUT_TLS,
+ * NET_EINTR, -errno, NET_ETLS_ENTROPY, NET_ETLS_PINFAIL, NET_ETLS_IP,
+ * NET_ETLS_TRUNC (closed mid-handshake), NET_ETLS_BASE - BR_ERR_* (which
+ * includes the fatal alerts received/sent; tlserr_str() words them).
+ * Blocks until done or dl. */
+int tls_start(struct conn *c, const char *host, const struct deadline *dl);
+
+/* As conn_read / conn_write_all, through the TLS engine: a timeout is
+ * NET_ETIMEDOUT_RECV / NET_ETIMEDOUT_SEND, a close without close_notify is
+ * NET_ETLS_TRUNC; tls_read returns 0 only after close_notify. After a
+ * failure every later call returns the same code. Block until done or dl. */
+ssize_t tls_read(struct conn *c, void *p, size_t n, const struct deadline *dl);
+int tls_write_all(struct conn *c, const void *p, size_t n, const struct deadline *dl);
+
+/* Sends close_notify if it can without blocking. The session is kept so
+ * the next tls_start() to the same host may resume it (an abbreviated
+ * handshake, no certificate exchange); a failed connection forgets it. */
+void tls_close(struct conn *c);
+
+/* ---- TLS error words (tlserr.c), used by net_strerror (err.c) ----------- */
+/* Words for a code in [NET_ETLS_END, NET_ETLS_BASE]: a BearSSL error
+ * (NET_ETLS_BASE - n) or a fatal alert received/sent. Returns a static
+ * string; never NULL. (declaration added by the parsers engineer) */
+const char *tlserr_str(int code);
+
+/* ---- between tls_bearssl.c and ca.c (TLS engineer) ---------------------- */
+/* Only the two files that include <bearssl.h> first see these. All run at
+ * start-up (tls_init) and may allocate, except the ca_ee_* walkers, which
+ * read a DER certificate in place with bounded work and never allocate. */
+#ifdef BR_BEARSSL_H__
+/* Trust anchors from every CERTIFICATE in the PEM file path (subject DN
+ * and key copied; certificates with keys other than RSA or EC P-256/384/521
+ * are skipped; CA flag from basicConstraints, a non-CA one is trusted
+ * directly). Returns 0, -errno, or NET_ETLS_CA (malformed PEM, or no
+ * usable certificate). */
+int ca_load_anchors(const char *path, br_x509_trust_anchor **ta, size_t *n);
+
+/* The certificate chain in path (end-entity first, at most 16) and the key
+ * type (BR_KEYTYPE_RSA/EC) of the first one's issuer. Returns 0, -ENOMEM
+ * or NET_ETLS_CERT. */
+int ca_load_chain(const char *path, br_x509_certificate **chain, size_t *n,
+		  int *issuer_key_type);
+
+/* The first "RSA PRIVATE KEY", "EC PRIVATE KEY" or "PRIVATE KEY" (PKCS#8,
+ * unencrypted) of path, decoded into kd (which then owns the key bytes).
+ * Returns 0, -ENOMEM or NET_ETLS_KEY. */
+int ca_load_key(const char *path, br_skey_decoder_context *kd);
+
+/* The RSA or EC (P-256/384/521) key of the DER certificate der[0..len);
+ * pk's pointers go into der. Returns 0, or -1 (malformed, unsupported). */
+int ca_ee_pkey(const unsigned char *der, size_t len, br_x509_pkey *pk);
+#endif
+
+/* "sha256//B64[;sha256//B64...]" into at most max 32-byte hashes. Returns
+ * their count (>= 1) or NET_ETLS_PIN. */
+int ca_pin_parse(const char *s, unsigned char (*pins)[32], int max);
+
+/* The whole SubjectPublicKeyInfo element (tag and length included) inside
+ * the DER certificate der[0..len). Returns 0 or -1 when malformed. */
+int ca_ee_spki(const unsigned char *der, size_t len, const unsigned char **spki,
+	       size_t *spkilen);
+
+/* Whether the certificate's subjectAltName holds iPAddress ip (4 or 16
+ * bytes). Returns 1 yes, 0 no, -1 malformed. */
+int ca_ee_has_ip(const unsigned char *der, size_t len, const unsigned char *ip,
+		 size_t iplen);
+
+#endif

@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: 0BSD */
+/* tls_bearssl.c - the TLS backend: one BearSSL client engine in static
+ * storage, driven over the connected socket with poll(2) against the
+ * caller's deadline. A trimmed profile keeps the binary small: TLS 1.2 only,
+ * ECDHE with ECDSA or RSA certificates, AES-GCM and ChaCha20-Poly1305,
+ * P-256/P-384/P-521, SHA-256/384/512. An X.509 wrapper around BearSSL's
+ * minimal validator adds what it lacks: iPAddress names for https://IP/,
+ * --pin (SHA-256 of the server's SubjectPublicKeyInfo; a match is enough,
+ * without CA or name checks, so self-signed appliances work), and
+ * --insecure (the key is taken unchecked). Entropy comes from getrandom(2);
+ * a clock before the build date is replaced by the build date. */
+#include <bearssl.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "config.h"	/* build/config.h, made by the Makefile */
+#include "net/tls.h"
+
+#define TLS_EE_MAX	16384	/* the end-entity certificate we keep */
+#define TLS_PINS_MAX	8
+#define TLS_DAY0	719528	/* 1970-01-01 in days since 0000-01-01 */
+
+/* tlserr.c has the BR_ERR_* numbers without <bearssl.h>: keep them equal */
+#define TLS_SAME(a, b) typedef char tls_same_##a[(BR_ERR_##a) == (b) ? 1 : -1]
+TLS_SAME(IO, 31);
+TLS_SAME(X509_NOT_TRUSTED, 62);
+TLS_SAME(X509_EXPIRED, 54);
+TLS_SAME(X509_BAD_SERVER_NAME, 56);
+TLS_SAME(RECV_FATAL_ALERT, 256);
+TLS_SAME(SEND_FATAL_ALERT, 512);
+
+/* The curves for ECDHE and ECDSA: P-256, P-384 and P-521 through BearSSL's
+ * generic code: 3 KB. (br_ec_p256_m31 for P-256 as well would save about
+ * 1 ms of CPU per full handshake for 8 KB more; x25519 12 KB more.) */
+#define TLS_EC (&br_ec_prime_i31)
+
+struct tls_x509 {
+	const br_x509_class *vtable;
+	int depth;		/* index of the certificate being received */
+	size_t eelen;
+	int eebig;		/* the end-entity certificate did not fit */
+	unsigned char ee[TLS_EE_MAX];
+};
+
+static struct {
+	br_ssl_client_context sc;
+	br_x509_minimal_context xc;
+	br_skey_decoder_context kd;	/* client key */
+	struct tls_x509 xw;
+	br_x509_pkey eekey;	/* end-entity key when not verifying */
+	unsigned char iobuf[BR_SSL_BUFSIZE_MONO];
+	int ready;
+	int fd;
+	const struct deadline *dl;
+	int ioerr;		/* our I/O failure, once the engine stopped */
+	int verr;		/* our own certificate verdict (PINFAIL, IP) */
+	int noverify;		/* --insecure or --pin: no chain validation */
+	unsigned notes;
+	unsigned char pins[TLS_PINS_MAX][32];
+	int npins;
+	unsigned char ip[16];
+	size_t iplen;
+	char host[256];		/* the last handshake's host, for resumption */
+	br_x509_trust_anchor *ta;
+	size_t nta;
+	const char *cafile;
+} T;
+
+static const uint16_t tls_suites[] = {
+	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+};
+
+static const char *const tls_ca_paths[] = {
+	"/etc/ssl/certs/ca-certificates.crt",
+	"/etc/pki/tls/certs/ca-bundle.crt",
+	"/etc/ssl/cert.pem"
+};
+
+/* ---- the X.509 wrapper --------------------------------------------------------- */
+
+#define XW_INNER ((const br_x509_class **)&T.xc.vtable)
+
+static void
+xw_start_chain(const br_x509_class **ctx, const char *server_name)
+{
+	(void)ctx;
+	T.xw.depth = 0;
+	T.xw.eelen = 0;
+	T.xw.eebig = 0;
+	if (!T.noverify)
+		(*XW_INNER)->start_chain(XW_INNER, server_name);
+}
+
+static void
+xw_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+	(void)ctx;
+	if (!T.noverify)
+		(*XW_INNER)->start_cert(XW_INNER, length);
+}
+
+static void
+xw_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
+{
+	(void)ctx;
+	if (T.xw.depth == 0) {
+		if (len > sizeof T.xw.ee - T.xw.eelen) {
+			T.xw.eebig = 1;
+		} else {
+			memcpy(T.xw.ee + T.xw.eelen, buf, len);
+			T.xw.eelen += len;
+		}
+	}
+	if (!T.noverify)
+		(*XW_INNER)->append(XW_INNER, buf, len);
+}
+
+static void
+xw_end_cert(const br_x509_class **ctx)
+{
+	(void)ctx;
+	T.xw.depth++;
+	if (!T.noverify)
+		(*XW_INNER)->end_cert(XW_INNER);
+}
+
+/* Whether the captured end-entity key matches one of the pins. */
+static int
+xw_pin_ok(void)
+{
+	br_sha256_context h;
+	unsigned char sum[32];
+	const unsigned char *spki;
+	size_t len;
+	int i;
+
+	if (ca_ee_spki(T.xw.ee, T.xw.eelen, &spki, &len) < 0)
+		return 0;
+	br_sha256_init(&h);
+	br_sha256_update(&h, spki, len);
+	br_sha256_out(&h, sum);
+	for (i = 0; i < T.npins; i++)
+		if (!memcmp(sum, T.pins[i], sizeof sum))
+			return 1;
+	return 0;
+}
+
+static unsigned
+xw_end_chain(const br_x509_class **ctx)
+{
+	unsigned err;
+
+	(void)ctx;
+	if (!T.noverify) {
+		err = (*XW_INNER)->end_chain(XW_INNER);
+		if (err != BR_ERR_X509_OK && err != 0)
+			return err;
+	} else {
+		if (T.xw.depth == 0)
+			return BR_ERR_X509_EMPTY_CHAIN;
+		if (T.xw.eebig)
+			return BR_ERR_X509_LIMIT_EXCEEDED;
+		if (ca_ee_pkey(T.xw.ee, T.xw.eelen, &T.eekey) < 0)
+			return BR_ERR_X509_UNSUPPORTED;
+	}
+	if (T.iplen && T.xw.eebig)
+		return BR_ERR_X509_LIMIT_EXCEEDED;
+	if (T.npins && !xw_pin_ok()) {
+		T.verr = NET_ETLS_PINFAIL;
+		return BR_ERR_X509_NOT_TRUSTED;
+	}
+	if (!T.noverify && T.iplen
+	    && ca_ee_has_ip(T.xw.ee, T.xw.eelen, T.ip, T.iplen) != 1) {
+		T.verr = NET_ETLS_IP;
+		return BR_ERR_X509_BAD_SERVER_NAME;
+	}
+	return 0;
+}
+
+static const br_x509_pkey *
+xw_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
+{
+	(void)ctx;
+	if (!T.noverify)
+		return (*XW_INNER)->get_pkey(XW_INNER, usages);
+	if (usages)
+		*usages = BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN;
+	return &T.eekey;
+}
+
+static const br_x509_class xw_vtable = {
+	sizeof(struct tls_x509),
+	xw_start_chain, xw_start_cert, xw_append, xw_end_cert,
+	xw_end_chain, xw_get_pkey
+};
+
+/* ---- start-up ------------------------------------------------------------------ */
+
+/* The engine with the trimmed profile, the validator and the client key. */
+static void
+tls_profile(int keytype, const br_x509_certificate *chain, size_t nchain,
+	    int issuer)
+{
+	static const struct {
+		int id;
+		const br_hash_class *vt;
+	} hashes[] = {
+		{ br_sha256_ID, &br_sha256_vtable },
+		{ br_sha384_ID, &br_sha384_vtable },
+		{ br_sha512_ID, &br_sha512_vtable }
+	};
+	br_ssl_engine_context *e = &T.sc.eng;
+	size_t i;
+
+	br_ssl_client_zero(&T.sc);
+	br_ssl_engine_set_versions(e, BR_TLS12, BR_TLS12);
+	br_ssl_engine_set_suites(e, tls_suites, sizeof tls_suites / sizeof *tls_suites);
+	br_ssl_engine_set_ec(e, TLS_EC);
+	br_ssl_engine_set_rsavrfy(e, &br_rsa_i31_pkcs1_vrfy);
+	br_ssl_engine_set_ecdsa(e, &br_ecdsa_i31_vrfy_asn1);
+	br_x509_minimal_init(&T.xc, &br_sha256_vtable, T.ta, T.nta);
+	br_x509_minimal_set_rsa(&T.xc, &br_rsa_i31_pkcs1_vrfy);
+	br_x509_minimal_set_ecdsa(&T.xc, TLS_EC, &br_ecdsa_i31_vrfy_asn1);
+	for (i = 0; i < sizeof hashes / sizeof *hashes; i++) {
+		br_ssl_engine_set_hash(e, hashes[i].id, hashes[i].vt);
+		br_x509_minimal_set_hash(&T.xc, hashes[i].id, hashes[i].vt);
+	}
+	br_ssl_engine_set_prf_sha256(e, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(e, &br_tls12_sha384_prf);
+	br_ssl_engine_set_gcm(e, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
+	br_ssl_engine_set_aes_ctr(e, &br_aes_ct64_ctr_vtable);
+	br_ssl_engine_set_ghash(e, &br_ghash_ctmul64);
+	br_ssl_engine_set_chapol(e, &br_sslrec_in_chapol_vtable,
+		&br_sslrec_out_chapol_vtable);
+	br_ssl_engine_set_chacha20(e, &br_chacha20_ct_run);
+	br_ssl_engine_set_poly1305(e, &br_poly1305_ctmul_run);
+	br_ssl_engine_add_flags(e, BR_OPT_NO_RENEGOTIATION);
+	br_ssl_engine_set_buffer(e, T.iobuf, sizeof T.iobuf, 0);
+	T.xw.vtable = &xw_vtable;
+	br_ssl_engine_set_x509(e, &T.xw.vtable);
+	if (keytype == BR_KEYTYPE_RSA)
+		br_ssl_client_set_single_rsa(&T.sc, chain, nchain,
+			br_skey_decoder_get_rsa(&T.kd), &br_rsa_i31_pkcs1_sign);
+	else if (keytype == BR_KEYTYPE_EC)
+		br_ssl_client_set_single_ec(&T.sc, chain, nchain,
+			br_skey_decoder_get_ec(&T.kd), BR_KEYTYPE_SIGN,
+			(unsigned)issuer, TLS_EC, &br_ecdsa_i31_sign_asn1);
+}
+
+static void tls_clock(void);
+
+/* The CA bundle: cfg's, or the first system one that exists. */
+static int
+tls_load_ca(const char *file)
+{
+	size_t i;
+	int e;
+
+	if (file) {
+		T.cafile = file;
+		return ca_load_anchors(file, &T.ta, &T.nta);
+	}
+	for (i = 0; i < sizeof tls_ca_paths / sizeof *tls_ca_paths; i++) {
+		e = ca_load_anchors(tls_ca_paths[i], &T.ta, &T.nta);
+		if (e != -ENOENT) {
+			T.cafile = tls_ca_paths[i];
+			return e == 0 ? 0 : NET_ETLS_CA;
+		}
+	}
+	return NET_ETLS_CA;
+}
+
+int
+tls_init(const struct tls_cfg *cfg)
+{
+	static const struct tls_cfg none;
+	br_x509_certificate *chain = 0;
+	size_t nchain = 0;
+	int e, keytype = 0, issuer = 0;
+
+	if (T.ready)
+		return 0;
+	if (!cfg)
+		cfg = &none;
+	if (cfg->pin && (e = T.npins = ca_pin_parse(cfg->pin, T.pins, TLS_PINS_MAX)) < 0) {
+		T.npins = 0;
+		return e;
+	}
+	T.noverify = cfg->insecure || T.npins;
+	if (cfg->insecure)
+		T.notes |= TLS_NOTE_INSECURE;
+	if (!T.noverify && (e = tls_load_ca(cfg->cacert)) < 0)
+		return e;
+	if (cfg->cert || cfg->key) {
+		if (!cfg->cert)
+			return NET_ETLS_CERT;
+		if (!cfg->key)
+			return NET_ETLS_KEY;
+		if ((e = ca_load_chain(cfg->cert, &chain, &nchain, &issuer)) < 0)
+			return e;
+		if ((e = ca_load_key(cfg->key, &T.kd)) < 0)
+			return e;
+		keytype = br_skey_decoder_key_type(&T.kd);
+	}
+	tls_profile(keytype, chain, nchain, issuer);
+	tls_clock();	/* raises TLS_NOTE_CLOCK early, for the caller */
+	T.fd = -1;
+	T.ready = 1;
+	return 0;
+}
+
+unsigned
+tls_notes(void)
+{
+	return T.notes;
+}
+
+const char *
+tls_ca_file(void)
+{
+	return T.nta ? T.cafile : NULL;
+}
+
+/* ---- the engine over the socket -------------------------------------------------- */
+
+/* The code for an engine that stopped: 0 after a clean close_notify. */
+static int
+tls_closed(void)
+{
+	int err = br_ssl_engine_last_error(&T.sc.eng);
+
+	if (T.verr)
+		return T.verr;
+	if (err == BR_ERR_IO && T.ioerr)
+		return T.ioerr;
+	if (err == BR_ERR_OK)
+		return 0;
+	return NET_ETLS_BASE - err;
+}
+
+/* Remembers an I/O failure: later calls return it again. */
+static int
+tls_fail(int code)
+{
+	T.ioerr = code;
+	br_ssl_client_forget_session(&T.sc);
+	return code;
+}
+
+static int
+tls_wait(short events, int timeout_code)
+{
+	struct pollfd p;
+	int n;
+
+	p.fd = T.fd;
+	p.events = events;
+	p.revents = 0;
+	n = poll(&p, 1, deadline_left(T.dl));
+	if (n < 0)
+		return errno == EINTR ? NET_EINTR : -errno;
+	return n == 0 ? timeout_code : 0;
+}
+
+/* Sends what the engine has ready. Returns 0 or a negative code. */
+static int
+tls_sendrec(int timeout_code)
+{
+	unsigned char *buf;
+	size_t len;
+	ssize_t n;
+	int e;
+
+	buf = br_ssl_engine_sendrec_buf(&T.sc.eng, &len);
+	n = send(T.fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n > 0) {
+		br_ssl_engine_sendrec_ack(&T.sc.eng, (size_t)n);
+		return 0;
+	}
+	if (n < 0 && errno == EINTR)
+		return 0;
+	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+		return tls_fail(-errno);
+	if ((e = tls_wait(POLLOUT, timeout_code)) < 0)
+		return tls_fail(e);
+	return 0;
+}
+
+/* Feeds the engine what the socket has. Returns 0 or a negative code; an
+ * EOF here (before close_notify) is NET_ETLS_TRUNC. */
+static int
+tls_recvrec(int timeout_code)
+{
+	unsigned char *buf;
+	size_t len;
+	ssize_t n;
+	int e;
+
+	buf = br_ssl_engine_recvrec_buf(&T.sc.eng, &len);
+	n = recv(T.fd, buf, len, MSG_DONTWAIT);
+	if (n > 0) {
+		br_ssl_engine_recvrec_ack(&T.sc.eng, (size_t)n);
+		return 0;
+	}
+	if (n == 0)
+		return tls_fail(NET_ETLS_TRUNC);
+	if (errno == EINTR)
+		return 0;
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		return tls_fail(-errno);
+	if ((e = tls_wait(POLLIN, timeout_code)) < 0)
+		return tls_fail(e);
+	return 0;
+}
+
+/* Runs the engine until its state has a bit of want (want 0: until all
+ * records are sent). Returns 1 then, 0 when the peer closed cleanly, or a
+ * negative code. */
+static int
+tls_pump(unsigned want, int timeout_code)
+{
+	unsigned st;
+	int e;
+
+	if (T.ioerr)
+		return T.ioerr;
+	for (;;) {
+		st = br_ssl_engine_current_state(&T.sc.eng);
+		if (st & BR_SSL_CLOSED) {
+			if ((e = tls_closed()) != 0)
+				br_ssl_client_forget_session(&T.sc);
+			return e;
+		}
+		if (st & BR_SSL_SENDREC)
+			e = tls_sendrec(timeout_code);
+		else if (want ? (st & want) : 1)
+			return 1;
+		else if (st & BR_SSL_RECVREC)
+			e = tls_recvrec(timeout_code);
+		else	/* e.g. the server talks while we still send */
+			e = tls_fail(NET_ETLS_BASE - BR_ERR_BAD_STATE);
+		if (e < 0)
+			return e;
+	}
+}
+
+static int
+tls_entropy(void)
+{
+	unsigned char seed[32];
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < sizeof seed) {
+		n = getrandom(seed + got, sizeof seed - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return NET_ETLS_ENTROPY;
+		got += (size_t)n;
+	}
+	br_ssl_engine_inject_entropy(&T.sc.eng, seed, sizeof seed);
+	explicit_bzero(seed, sizeof seed);
+	return 0;
+}
+
+/* Validity dates are checked against the build date when the clock is
+ * before it (a rescue system that booted in 1970). */
+static void
+tls_clock(void)
+{
+	long long now = (long long)time(NULL), built = (long long)BUILD_EPOCH;
+
+	if (now < built) {
+		br_x509_minimal_set_time(&T.xc, (uint32_t)(built / 86400 + TLS_DAY0),
+			(uint32_t)(built % 86400));
+		T.notes |= TLS_NOTE_CLOCK;
+	} else {
+		br_x509_minimal_set_time(&T.xc, 0, 0);	/* time(NULL) */
+	}
+}
+
+int
+tls_start(struct conn *c, const char *host, const struct deadline *dl)
+{
+	size_t hlen = strlen(host);
+	int e, resume;
+
+	if (!T.ready && (e = tls_init(NULL)) < 0)
+		return e;
+	T.fd = c->fd;
+	T.dl = dl;
+	T.ioerr = 0;
+	T.verr = 0;
+	T.iplen = 0;
+	if (inet_pton(AF_INET, host, T.ip) == 1)
+		T.iplen = 4;
+	else if (inet_pton(AF_INET6, host, T.ip) == 1)
+		T.iplen = 16;
+	tls_clock();
+	if ((e = tls_entropy()) < 0)
+		return e;
+	resume = hlen < sizeof T.host && !strcmp(host, T.host);
+	if (hlen >= sizeof T.host)
+		hlen = 0;
+	memcpy(T.host, host, hlen);
+	T.host[hlen] = 0;
+	if (!br_ssl_client_reset(&T.sc, T.iplen ? NULL : host, resume)) {
+		e = tls_closed();
+		return e ? e : NET_ETLS_BASE - BR_ERR_BAD_PARAM;
+	}
+	e = tls_pump(BR_SSL_SENDAPP, NET_ETIMEDOUT_TLS);
+	if (e <= 0) {
+		T.host[0] = 0;
+		T.fd = -1;
+		return e ? e : NET_ETLS_TRUNC;
+	}
+	c->tls = 1;
+	return 0;
+}
+
+ssize_t
+tls_read(struct conn *c, void *p, size_t n, const struct deadline *dl)
+{
+	unsigned char *buf;
+	size_t len;
+	int e;
+
+	(void)c;
+	T.dl = dl;
+	e = tls_pump(BR_SSL_RECVAPP, NET_ETIMEDOUT_RECV);
+	if (e <= 0)
+		return e;
+	buf = br_ssl_engine_recvapp_buf(&T.sc.eng, &len);
+	if (len > n)
+		len = n;
+	memcpy(p, buf, len);
+	br_ssl_engine_recvapp_ack(&T.sc.eng, len);
+	return (ssize_t)len;
+}
+
+int
+tls_write_all(struct conn *c, const void *p, size_t n, const struct deadline *dl)
+{
+	const unsigned char *src = p;
+	unsigned char *buf;
+	size_t len;
+	int e;
+
+	(void)c;
+	T.dl = dl;
+	while (n > 0) {
+		e = tls_pump(BR_SSL_SENDAPP, NET_ETIMEDOUT_SEND);
+		if (e <= 0)
+			return e ? e : NET_ETLS_TRUNC;
+		buf = br_ssl_engine_sendapp_buf(&T.sc.eng, &len);
+		if (len > n)
+			len = n;
+		memcpy(buf, src, len);
+		br_ssl_engine_sendapp_ack(&T.sc.eng, len);
+		src += len;
+		n -= len;
+	}
+	br_ssl_engine_flush(&T.sc.eng, 0);
+	e = tls_pump(0, NET_ETIMEDOUT_SEND);
+	return e < 0 ? e : e == 0 ? NET_ETLS_TRUNC : 0;
+}
+
+void
+tls_close(struct conn *c)
+{
+	int saved = errno;
+	unsigned char *buf;
+	size_t len;
+
+	if (T.fd >= 0 && !T.ioerr
+	    && !(br_ssl_engine_current_state(&T.sc.eng) & BR_SSL_CLOSED)) {
+		br_ssl_engine_close(&T.sc.eng);
+		buf = br_ssl_engine_sendrec_buf(&T.sc.eng, &len);
+		if (buf)
+			(void)send(T.fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	}
+	T.fd = -1;
+	c->tls = 0;
+	errno = saved;
+}

@@ -1,0 +1,327 @@
+#!/bin/sh
+# SPDX-License-Identifier: 0BSD
+# tests/bench/bench.sh - `make bench`: speed, memory and size figures, as
+# ratios against the tools drainbox replaces, measured in the same run.
+# A benchmark, not a test: it prints each figure and whether its goal is
+# met, and never fails on a goal (exit 1 only when it could not run).
+#
+#  1. (issue 3) a loopback GET of a body "0" from nginx (started here on
+#     127.0.0.1, HTTPS with a self-signed certificate made for this run):
+#     `drainbox waitload -u URL -t 5s` against `curl -s URL` and (HTTP)
+#     `busybox wget -q -O- URL`, N runs each (median, mean); peak RSS
+#     (VmHWM at exit); goals: >= 12x faster than curl over HTTP, >= 5x over
+#     HTTPS, <= 1/30 of curl's peak RSS.
+#  2. (issue 3) stripped size with TLS (build/drainbox) and without
+#     (make B=SCRATCH CONFIG_TLS=n); goal: with TLS <= 140 KiB.
+#  3. (issue 5) drain's own overhead: depool (health file) + one load read
+#     (already 0) + kill of a process that exits at once + repool, against
+#     the classic bash script of mv/curl/pidof/kill/mv; goal <= 1/10 of
+#     its time.
+#  4. (issue 5) HAProxy scenario (tests/e2e/lib.sh): the stop time of drain
+#     (health file, --grace = the detection time inter x fall = 1s, -i 100ms)
+#     under steady load with 400 ms requests, against detection + longest
+#     request; goal: within one poll interval. Then, for contrast, the same
+#     without the grace and a plain kill: requests fail.
+# Environment: N (runs per command, default 200), B (build dir).
+# Needs nginx, openssl, curl, busybox, haproxy, python3, bash, pidof;
+# when one is missing and root, runs toolchain/test-deps.sh --bench; a
+# part whose tools are still missing is skipped and says so.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+B=$(cd "$TOP/${B:-build}" && pwd) || exit 1
+N=${N:-200}
+PATH="$B/helpers:$PATH:/usr/sbin:/sbin"
+export PATH
+DB=$B/drainbox
+BRUN=$B/bench/brun
+[ -x "$DB" ] && [ -x "$BRUN" ] || { echo "bench: run it with 'make bench'" >&2; exit 1; }
+
+say() { printf '%s\n' "$*"; }
+have() { for _t; do command -v "$_t" >/dev/null 2>&1 || return 1; done; }
+
+if ! have nginx openssl curl busybox haproxy python3 bash pidof && [ "$(id -u)" = 0 ]; then
+	say "bench: installing what is missing: sh toolchain/test-deps.sh --bench"
+	sh "$TOP/toolchain/test-deps.sh" --bench >&2
+fi
+
+. "$TOP/tests/e2e/lib.sh"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/drainbox-bench.XXXXXX") || exit 1
+E2E_DIR=$WORK
+NGINX_PID=
+cleanup() {
+	[ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+	e2e_cleanup
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# field LINE NAME: the number after NAME in a brun line
+field() { echo "$1" | awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
+# ms US: microseconds as milliseconds with 2 decimals
+ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
+# sec MS: milliseconds as seconds with 2 decimals
+sec() { awk -v m="$1" 'BEGIN { printf "%.2f", m / 1000 }'; }
+# ratio A B: A / B with 1 decimal ("-" when B is 0)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else printf "-" }'; }
+# goal TEXT OK: a goal line
+GOALS=
+goal() {
+	if [ "$2" = 1 ]; then _g=met; else _g="NOT met"; fi
+	say "  goal: $1: $_g"
+	GOALS="$GOALS
+  $1: $_g"
+}
+# ge A B: 1 when A >= B (decimals)
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { print (a != "-" && a + 0 >= b + 0) ? 1 : 0 }'; }
+
+# time_cmd LABEL CMD...: times CMD (N runs) and measures its memory (3
+# traced runs); sets T_MED T_MEAN T_FAIL M_HWM and prints a row
+time_cmd() {
+	_l=$1
+	shift
+	_t=$("$BRUN" -n "$N" -w 5 "$@")
+	_m=$("$BRUN" -m -n 3 "$@")
+	T_MED=$(field "$_t" median_us) T_MEAN=$(field "$_t" mean_us)
+	T_FAIL=$(field "$_t" failed) M_HWM=$(field "$_m" vmhwm_kb)
+	printf '  %-22s %8s ms %8s ms %8s KiB%s\n' "$_l" "$(ms "$T_MED")" \
+		"$(ms "$T_MEAN")" "$M_HWM" \
+		"$([ "$T_FAIL" = 0 ] || echo "  ($T_FAIL of $N runs FAILED)")"
+}
+
+# ---- nginx on loopback, HTTP and HTTPS ------------------------------------------
+nginx_start() {
+	_d=$WORK/nginx
+	mkdir -p "$_d/tmp"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$_d/key.pem" \
+		-out "$_d/cert.pem" -subj /CN=127.0.0.1 -days 2 \
+		-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1 || return 1
+	for _try in 1 2 3 4 5; do
+		NG_HTTP=$(e2e_free_port) NG_HTTPS=$(e2e_free_port)
+		cat >"$_d/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+pid $_d/nginx.pid;
+error_log $_d/error.log;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $_d/tmp;
+    proxy_temp_path $_d/tmp;
+    fastcgi_temp_path $_d/tmp;
+    uwsgi_temp_path $_d/tmp;
+    scgi_temp_path $_d/tmp;
+    server {
+        listen 127.0.0.1:$NG_HTTP;
+        listen 127.0.0.1:$NG_HTTPS ssl;
+        ssl_certificate $_d/cert.pem;
+        ssl_certificate_key $_d/key.pem;
+        location = /load { default_type text/plain; return 200 "0"; }
+    }
+}
+EOF
+		nginx -e "$_d/error.log" -p "$_d" -c "$_d/nginx.conf" >/dev/null 2>&1 &
+		NGINX_PID=$!
+		if e2e_wait 5 "curl -sf http://127.0.0.1:$NG_HTTP/load" &&
+		    e2e_wait 5 "curl -sf --cacert $_d/cert.pem https://127.0.0.1:$NG_HTTPS/load"; then
+			CERT=$_d/cert.pem
+			return 0
+		fi
+		kill "$NGINX_PID" 2>/dev/null
+		wait "$NGINX_PID" 2>/dev/null
+		NGINX_PID=
+	done
+	return 1
+}
+
+bench_get() {
+	say "== 1. loopback GET of a body \"0\" from nginx: $N runs each (issue 3)"
+	if ! have nginx openssl curl; then
+		say "  skipped: needs nginx, openssl and curl"
+		return
+	fi
+	nginx_start || { say "  skipped: nginx did not start"; return; }
+	_curl=$(command -v curl)
+	_http=http://127.0.0.1:$NG_HTTP/load
+	_https=https://127.0.0.1:$NG_HTTPS/load
+	say "  $(printf '%-22s %11s %11s %12s' '' median mean 'peak RSS')"
+	time_cmd "drainbox waitload http" "$DB" waitload -u "$_http" -t 5s
+	_dbh=$T_MED _dbhm=$T_MEAN _dbr=$M_HWM
+	time_cmd "curl http" "$_curl" -s "$_http"
+	_ch=$T_MED _chm=$T_MEAN _cr=$M_HWM
+	_bh=
+	if have busybox; then
+		time_cmd "busybox wget http" "$(command -v busybox)" wget -q -O- "$_http"
+		_bh=$T_MED _bhm=$T_MEAN
+	fi
+	time_cmd "drainbox waitload https" "$DB" waitload -u "$_https" --cacert "$CERT" -t 5s
+	_dbs=$T_MED _dbsm=$T_MEAN _dbsr=$M_HWM
+	time_cmd "curl https" "$_curl" -s --cacert "$CERT" "$_https"
+	_cs=$T_MED _csm=$T_MEAN _csr=$M_HWM
+	say "  (commands: $DB waitload -u URL [--cacert CERT] -t 5s; curl -s [--cacert CERT] URL;"
+	say "   busybox wget -q -O- URL; a self-signed RSA-2048 certificate for IP 127.0.0.1)"
+	_r=$(ratio "$_ch" "$_dbh")
+	say "  HTTP:  drainbox is $_r x faster than curl (median; mean: $(ratio "$_chm" "$_dbhm") x)"
+	[ -n "$_bh" ] && say "         and $(ratio "$_bh" "$_dbh") x faster than busybox wget (mean: $(ratio "$_bhm" "$_dbhm") x)"
+	goal ">= 12x faster than curl over HTTP ($_r x)" "$(ge "$_r" 12)"
+	_r=$(ratio "$_cs" "$_dbs")
+	say "  HTTPS: drainbox is $_r x faster than curl (median; mean: $(ratio "$_csm" "$_dbsm") x)"
+	goal ">= 5x faster than curl over HTTPS ($_r x)" "$(ge "$_r" 5)"
+	_r=$(ratio "$_cr" "$_dbr") _r2=$(ratio "$_csr" "$_dbsr")
+	say "  peak RSS: drainbox $_dbr KiB (HTTPS $_dbsr KiB), curl $_cr KiB (HTTPS $_csr KiB): 1/$_r (HTTPS 1/$_r2)"
+	_ok=$(ge "$_r" 30)
+	[ "$(ge "$_r2" 30)" = 1 ] || _ok=0
+	goal "<= 1/30 of curl's peak RSS (HTTP 1/$_r, HTTPS 1/$_r2)" "$_ok"
+}
+
+# ---- sizes ------------------------------------------------------------------------
+bench_size() {
+	say "== 2. stripped size (issue 3)"
+	_tls=$(sed -n 's/^#define CFG_TLS //p' "$B/config.h")
+	_s=$(stat -c %s "$DB")
+	say "  $B/drainbox: $_s bytes ($(ratio "$_s" 1024) KiB), TLS $([ "$_tls" = 1 ] && echo on || echo off)"
+	_c=$WORK/notls
+	if make -C "$TOP" B="$_c" CONFIG_TLS=n all >"$WORK/notls.log" 2>&1; then
+		_n=$(stat -c %s "$_c/drainbox")
+		say "  CONFIG_TLS=n:  $_n bytes ($(ratio "$_n" 1024) KiB); TLS adds $((_s - _n)) bytes"
+		say "  (make B=$_c CONFIG_TLS=n, a scratch build directory)"
+	else
+		say "  CONFIG_TLS=n build failed:"
+		tail -n 5 "$WORK/notls.log" | sed 's/^/    /'
+	fi
+	if [ "$_tls" = 1 ]; then
+		goal "size with TLS <= 140 KiB ($(ratio "$_s" 1024) KiB)" "$([ "$_s" -le 143360 ] && echo 1 || echo 0)"
+	else
+		say "  (build/ is CONFIG_TLS=n: no figure with TLS)"
+	fi
+}
+
+# ---- drain's overhead against the classic bash script ----------------------------
+# row LABEL BRUN-LINE
+row() {
+	_f=$(field "$2" failed)
+	printf '  %-24s %8s ms %8s ms%s\n' "$1" "$(ms "$(field "$2" median_us)")" \
+		"$(ms "$(field "$2" mean_us)")" "$([ "$_f" = 0 ] || echo "  ($_f of $N runs FAILED)")"
+}
+bench_overhead() {
+	say "== 3. drain's own overhead against the classic bash script: $N runs each (issue 5)"
+	if ! have bash curl pidof || [ -z "$NGINX_PID" ]; then
+		say "  skipped: needs bash, curl, pidof and the nginx of part 1"
+		return
+	fi
+	_d=$WORK/overhead
+	mkdir -p "$_d"
+	cp "$(command -v sleep)" "$_d/dbvictim"
+	echo ok >"$_d/health"
+	cat >"$_d/classic.sh" <<'EOF'
+#!/bin/bash
+# the ExecStop= script drain replaces: depool, wait for load 0, kill, repool
+mv "$1" "$1.disabled"
+load=$(curl -s "$2")
+while [ "$load" != 0 ]; do
+	echo "Waiting another second because the load is still $load"
+	sleep 1
+	load=$(curl -s "$2")
+done
+kill $(pidof dbvictim)
+mv "$1.disabled" "$1"
+EOF
+	_url=http://127.0.0.1:$NG_HTTP/load
+	say "  each run: rename $_d/health away, read $_url (0), stop dbvictim (sleep 600, exits on TERM), rename back"
+	say "  $(printf '%-24s %11s %11s' '' median mean)"
+	_t=$("$BRUN" -n "$N" -w 5 -V "$_d/dbvictim" "$(command -v bash)" "$_d/classic.sh" "$_d/health" "$_url")
+	_bm=$(field "$_t" median_us) _bmean=$(field "$_t" mean_us) _bf=$(field "$_t" failed)
+	row "bash mv/curl/pidof/kill" "$_t"
+	_t=$("$BRUN" -n "$N" -w 5 -V "$_d/dbvictim" "$DB" drain -f "$_d/health" -u "$_url" -n dbvictim -s TERM/5/KILL/5)
+	_dm=$(field "$_t" median_us) _dmean=$(field "$_t" mean_us)
+	row "drain -n dbvictim" "$_t"
+	_t=$("$BRUN" -n "$N" -w 5 -V "$_d/dbvictim" "$DB" drain -f "$_d/health" -u "$_url" --pid %PID -s TERM/5/KILL/5)
+	_pm=$(field "$_t" median_us) _pmean=$(field "$_t" mean_us)
+	row "drain --pid PID" "$_t"
+	[ -e "$_d/health" ] || say "  (the health file is not back: a run went wrong)"
+	say "  (drain waits for the process to exit, through a pidfd; the script does not wait)"
+	_r=$(ratio "$_bm" "$_dm")
+	say "  drain -n (finds the process as pidof does) takes 1/$_r of the script's time (median; mean 1/$(ratio "$_bmean" "$_dmean"))"
+	say "  drain --pid (\$MAINPID under systemd) takes 1/$(ratio "$_bm" "$_pm") (median; mean 1/$(ratio "$_bmean" "$_pmean"))"
+	goal "drain <= 1/10 of the bash script's time (drain -n: 1/$_r)" "$(ge "$_r" 10)"
+}
+
+# ---- the HAProxy scenario: stop time ------------------------------------------------
+# hap_run NAME LOADGEN-ARGS DRAIN-ARGS...: one scenario; "PID", "HEALTH"
+# and "URL" in DRAIN-ARGS stand for backend 1's; DRAIN-ARGS "kill" sends
+# a plain SIGTERM instead of running drain. Sets R_MS R_RC and LG_*.
+hap_run() {
+	_name=$1 _lg=$2
+	shift 2
+	E2E_DIR=$WORK/hap-$_name
+	mkdir -p "$E2E_DIR"
+	R_MS=- R_RC=- LG_SENT=0 LG_FAILED=-1
+	if ! e2e_backend 1 || ! e2e_backend 2 || ! e2e_haproxy 500 2 2; then
+		e2e_cleanup
+		return 1
+	fi
+	e2e_loadgen $_lg
+	e2e_wait 10 "[ \"\$(e2e_stat srv1 stot)\" -ge 5 ] && [ \"\$(e2e_stat srv2 stot)\" -ge 5 ]"
+	sleep 1
+	_args=
+	for _a; do
+		case $_a in
+		PID) _a=$BE1_PID ;;
+		HEALTH) _a=$BE1_HEALTH ;;
+		URL) _a=http://127.0.0.1:$BE1_PORT/load ;;
+		esac
+		_args="$_args $_a"
+	done
+	_t0=$(e2e_now_ms)
+	if [ "$1" = kill ]; then
+		kill "$BE1_PID"
+		R_RC=0
+	else
+		timeout -k 5 60 "$DB" drain $_args 2>"$E2E_DIR/drain.log"
+		R_RC=$?
+	fi
+	R_MS=$(($(e2e_now_ms) - _t0))
+	sleep 1.5
+	e2e_loadgen_stop
+	e2e_cleanup
+}
+
+bench_haproxy() {
+	say "== 4. drain's stop time under a real HAProxy (issue 5)"
+	if ! have haproxy python3 timeout; then
+		say "  skipped: needs haproxy and python3"
+		return
+	fi
+	say "  health check every 500ms, fall 2: detection time 1.0s; 8 clients, requests of 400ms back to back"
+	say "  drain -f HEALTH --grace 1000ms -u URL -i 100ms --pid PID"
+	_worst=0
+	for _i in 1 2 3; do
+		if ! hap_run "stop$_i" "-c 8 -m 400" -f HEALTH --grace 1000ms -u URL -i 100ms -t 20s --pid PID; then
+			say "  run $_i: haproxy did not start"
+			continue
+		fi
+		say "  run $_i: stop time $(sec "$R_MS")s (exit $R_RC), clients: $LG_SENT sent, $LG_FAILED failed"
+		[ "$R_MS" -gt "$_worst" ] && _worst=$R_MS
+	done
+	say "  detection (1.0s) + longest request (0.4s) = 1.40s; worst stop time $(sec "$_worst")s"
+	goal "stop time within one poll interval (0.1s) of detection + longest request ($(sec "$_worst")s <= 1.50s)" \
+		"$([ "$_worst" -gt 0 ] && [ "$_worst" -le 1500 ] && echo 1 || echo 0)"
+	say "  for contrast, light load (3 clients, 20-100ms requests, idle gaps; not a goal, may vary):"
+	if hap_run nograce "-c 3 -m 20-100 -g 300" -f HEALTH --grace 0 -u URL -i 100ms -t 20s --pid PID; then
+		say "    drain with --grace 0: $LG_FAILED of $LG_SENT requests failed (stop time $(sec "$R_MS")s)"
+	fi
+	if hap_run grace "-c 3 -m 20-100 -g 300" -f HEALTH --grace 1500ms -u URL -i 100ms -t 20s --pid PID; then
+		say "    drain with --grace 1500ms: $LG_FAILED of $LG_SENT requests failed (stop time $(sec "$R_MS")s)"
+	fi
+	if hap_run kill "-c 8 -m 400" kill; then
+		say "    plain kill under steady load: $LG_FAILED of $LG_SENT requests failed"
+	fi
+}
+
+say "drainbox bench: $("$DB" --version 2>&1 | head -n 1), $(uname -sr), $(nproc) CPUs"
+bench_get
+bench_size
+bench_overhead
+bench_haproxy
+say "== goals (figures above; a goal not met is reported, never a failure):$GOALS"
+exit 0

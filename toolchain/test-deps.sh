@@ -1,0 +1,121 @@
+#!/bin/sh
+# toolchain/test-deps.sh - install the programs the tests talk to
+#
+# Usage: sh toolchain/test-deps.sh [--bench]
+# Test peers: haproxy, nginx, openssl, curl, wget, clang with its runtime
+# (libFuzzer, ASan, UBSan), procps, file, python3 (+ yaml), systemd (for
+# systemd-analyze), e2fsprogs (chattr), util-linux. --bench adds busybox and
+# hyperfine.
+# When root on Debian or Alpine the missing ones are installed (apt-get or
+# apk); anything already there is skipped. The nginx and haproxy services a
+# fresh install may start are stopped again: the tests run their own
+# instances on 127.0.0.1 with their own configurations.
+# Not root, or another system: prints what to install and exits 0 (the tests
+# that need a missing tool then SKIP, or FAIL when CI=true).
+# Exit: 0 ok, 1 an install failed, 2 usage.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=$here/out
+
+say() { printf 'toolchain: %s\n' "$*" >&2; }
+die() { printf 'toolchain: error: %s\n' "$*" >&2; exit 1; }
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+bench=n
+for a in "$@"; do
+	case $a in
+	--bench) bench=y ;;
+	-h | --help) sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) printf 'toolchain: test-deps.sh: unknown option %s\nusage: sh toolchain/test-deps.sh [--bench]\n' "$a" >&2; exit 2 ;;
+	esac
+done
+
+# ---- package names per system ----
+if [ -f /etc/alpine-release ] && command -v apk >/dev/null 2>&1; then
+	sys=alpine
+	want="haproxy nginx openssl curl wget clang compiler-rt procps file python3 py3-yaml e2fsprogs util-linux"
+	[ $bench = n ] || want="$want busybox hyperfine"
+	installed() { apk info -e "$1" >/dev/null 2>&1; }
+	install_cmd="apk add --no-cache"
+elif [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
+	sys=debian
+	# clang's runtime (libclang_rt.fuzzer, asan, ubsan) is versioned.
+	if command -v clang >/dev/null 2>&1; then
+		llvm=$(clang -dumpversion 2>/dev/null | cut -d. -f1)
+	else
+		llvm=$(apt-cache depends clang 2>/dev/null |
+			sed -n 's/^ *Depends: clang-\([0-9][0-9]*\)$/\1/p' | head -n 1)
+	fi
+	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd e2fsprogs util-linux"
+	[ $bench = n ] || want="$want busybox hyperfine"
+	installed() {
+		case $1 in
+		busybox) command -v busybox >/dev/null 2>&1 && return 0 ;;
+		esac
+		[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
+	}
+	install_cmd="apt-get install -y --no-install-recommends"
+else
+	say "unknown system: install haproxy nginx openssl curl wget clang (with libFuzzer) procps file yourself"
+	exit 0
+fi
+
+missing=
+for p in $want; do
+	installed "$p" || missing="$missing $p"
+done
+missing=${missing# }
+if [ -z "$missing" ]; then
+	say "test dependencies present: $want"
+	exit 0
+fi
+if ! is_root; then
+	say "not root; missing test dependencies: $missing"
+	say "to install them run as root: $install_cmd $missing"
+	say "(tests needing them will SKIP)"
+	exit 0
+fi
+
+mkdir -p "$out"
+log=$out/test-deps.log
+say "installing test dependencies ($sys): $missing (log: toolchain/out/test-deps.log)"
+if [ $sys = alpine ]; then
+	# shellcheck disable=SC2086
+	apk add --no-cache $missing >"$log" 2>&1 || {
+		tail -n 15 "$log" >&2
+		die "apk add $missing failed"
+	}
+else
+	export DEBIAN_FRONTEND=noninteractive
+	# shellcheck disable=SC2086
+	if ! apt-get install -y -q --no-install-recommends $missing >"$log" 2>&1; then
+		say "apt-get install failed; running apt-get update and retrying"
+		if ! { apt-get update -q && apt-get install -y -q --no-install-recommends $missing; } \
+		    >"$log" 2>&1; then
+			tail -n 15 "$log" >&2
+			die "apt-get install $missing failed (log: toolchain/out/test-deps.log)"
+		fi
+	fi
+fi
+
+# Stop the system instances a fresh install started; leave them disabled.
+for s in nginx haproxy; do
+	case " $missing " in
+	*" $s "*) ;;
+	*) continue ;;
+	esac
+	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+		systemctl disable --now "$s" >/dev/null 2>&1 || true
+	elif command -v rc-service >/dev/null 2>&1; then
+		rc-service "$s" stop >/dev/null 2>&1 || true
+	elif [ -x "/etc/init.d/$s" ]; then
+		"/etc/init.d/$s" stop >/dev/null 2>&1 || true
+	fi
+	if command -v pidof >/dev/null 2>&1 && pidof "$s" >/dev/null 2>&1; then
+		say "warning: a system $s is still running (tests use their own instances on 127.0.0.1)"
+	else
+		say "system $s service stopped; tests run their own"
+	fi
+done
+say "installed: $missing"
