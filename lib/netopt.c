@@ -76,14 +76,17 @@ net_start(struct net_cfg *c, int tls)
 	}
 	if (!tls || tls_done)
 		return;
-	if (!CFG_TLS)
-		return;	/* https URLs fail with NET_ENOTLS when used */
+	if (!CFG_TLS)	/* before any step is taken, not at the first request */
+		die(EX_FAIL, "https: %s", net_strerror(NET_ENOTLS));
 	e = tls_init(&c->tls);
 	if (e < 0)
 		die(EX_FAIL, "%s: %s", net_tls_object(&c->tls, e), net_strerror(e));
 	tls_done = 1;
 	if (tls_notes() & TLS_NOTE_INSECURE)
 		log_warn("--insecure: TLS certificates are not verified");
+	if (tls_notes() & TLS_NOTE_CLOCK)
+		log_warn("the clock is before this build's date: certificates are "
+			 "checked against the build date instead");
 }
 
 int

@@ -5,6 +5,7 @@
  * below, which follows the order of the enum in net.h. */
 #include <string.h>
 
+#include "config.h"
 #include "net.h"
 #include "tls.h"
 
@@ -65,7 +66,7 @@ net_strerror(int code)
 		return strerror(code);
 	if (code < 0 && code > -4096)
 		return strerror(-code);
-	if (code >= NET_ETLS_END && code <= NET_ETLS_BASE)
+	if (CFG_TLS && code >= NET_ETLS_END && code <= NET_ETLS_BASE)
 		return tlserr_str(code);
 	i = (size_t)((long)code - NET_EAGAIN);
 	if (code >= NET_EAGAIN && i < sizeof net_words / sizeof *net_words

@@ -58,6 +58,7 @@ static struct {
 	int fd;
 	const struct deadline *dl;
 	int ioerr;		/* our I/O failure, once the engine stopped */
+	int eof;		/* peer gone after its close_notify: clean */
 	int verr;		/* our own certificate verdict (PINFAIL, IP) */
 	int noverify;		/* --insecure or --pin: no chain validation */
 	unsigned notes;
@@ -372,7 +373,9 @@ tls_wait(short events, int timeout_code)
 	return n == 0 ? timeout_code : 0;
 }
 
-/* Sends what the engine has ready. Returns 0 or a negative code. */
+/* Sends what the engine has ready. Returns 0 or a negative code. A peer
+ * that sent close_notify and closed before our own close_notify went out
+ * ended cleanly: that sets T.eof. */
 static int
 tls_sendrec(int timeout_code)
 {
@@ -389,8 +392,13 @@ tls_sendrec(int timeout_code)
 	}
 	if (n < 0 && errno == EINTR)
 		return 0;
-	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+		if (T.sc.eng.close_received) {
+			T.eof = 1;
+			return 0;
+		}
 		return tls_fail(-errno);
+	}
 	if ((e = tls_wait(POLLOUT, timeout_code)) < 0)
 		return tls_fail(e);
 	return 0;
@@ -435,6 +443,8 @@ tls_pump(unsigned want, int timeout_code)
 	if (T.ioerr)
 		return T.ioerr;
 	for (;;) {
+		if (T.eof)
+			return 0;
 		st = br_ssl_engine_current_state(&T.sc.eng);
 		if (st & BR_SSL_CLOSED) {
 			if ((e = tls_closed()) != 0)
@@ -501,6 +511,7 @@ tls_start(struct conn *c, const char *host, const struct deadline *dl)
 	T.fd = c->fd;
 	T.dl = dl;
 	T.ioerr = 0;
+	T.eof = 0;
 	T.verr = 0;
 	T.iplen = 0;
 	if (inet_pton(AF_INET, host, T.ip) == 1)
