@@ -201,17 +201,6 @@ kill_sched_parse(struct kill_sched *s, const char *text, const char **why)
 
 /* ---- options ------------------------------------------------------------ */
 
-__attribute__((format(printf, 1, 2))) static _Noreturn void
-kill_usage(const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsn(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	die(EX_USAGE, "%s (see '%s --help')", msg, log_name);
-}
 
 void
 kill_add_pid(struct kill_cfg *c, const char *arg)
@@ -219,9 +208,9 @@ kill_add_pid(struct kill_cfg *c, const char *arg)
 	long long v;
 
 	if (num_parse(arg, 1, PROC_PID_MAX, &v))
-		kill_usage("not a PID (1-%d): '%.32s'", PROC_PID_MAX, arg);
+		usage_fail("not a PID (1-%d): '%.32s'", PROC_PID_MAX, arg);
 	if (c->npid == KILL_MAX)
-		kill_usage("more than %d PIDs", KILL_MAX);
+		usage_fail("more than %d PIDs", KILL_MAX);
 	c->pid[c->npid++] = (pid_t)v;
 }
 
@@ -237,16 +226,16 @@ kill_opt(struct kill_cfg *c, const struct optstate *o, int id)
 		return 1;
 	case 'p':
 		if (c->pidfile)
-			kill_usage("-p/--pidfile given twice");
+			usage_fail("-p/--pidfile given twice");
 		if (!*o->arg)
-			kill_usage("-p/--pidfile: empty path");
+			usage_fail("-p/--pidfile: empty path");
 		c->pidfile = o->arg;
 		return 1;
 	case 'n':
 		if (c->name)
-			kill_usage("-n/--name given twice");
+			usage_fail("-n/--name given twice");
 		if (!*o->arg)
-			kill_usage("-n/--name: not a process name: '%.32s'", o->arg);
+			usage_fail("-n/--name: not a process name: '%.32s'", o->arg);
 		c->name = o->arg;
 		return 1;
 	case 'a':
@@ -254,7 +243,7 @@ kill_opt(struct kill_cfg *c, const struct optstate *o, int id)
 		return 1;
 	case 's':
 		if (kill_sched_parse(&s, o->arg, &why))
-			kill_usage("-s/--schedule: bad schedule '%.64s': %s", o->arg, why);
+			usage_fail("-s/--schedule: bad schedule '%.64s': %s", o->arg, why);
 		c->schedule = o->arg;
 		return 1;
 	}
@@ -596,7 +585,7 @@ kill_run(struct kill_cfg *c, int strict)
 	int i, n, rc;
 
 	if (kill_sched_parse(&s, c->schedule ? c->schedule : KILL_SCHED_DEFAULT, &why))
-		kill_usage("bad schedule '%.64s': %s", c->schedule, why);
+		usage_fail("bad schedule '%.64s': %s", c->schedule, why);
 	if (who_gather(c) || (n = who_attach(c)) < 0)
 		return EX_FAIL;
 	if (!n) {

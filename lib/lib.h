@@ -87,6 +87,10 @@ void help_print(const struct applet *a);
 _Noreturn void usage_die(const struct applet *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The same for the option groups of lib/, which know the applet only by
+ * log_name (set by log_init()). */
+_Noreturn void usage_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* -q, -v, -h: the group every applet has. */
 extern const struct opt common_opts[];
 /* --dry-run: for applets that change something. */

@@ -567,18 +567,6 @@ haproxy_stat_scur(const char *csv, size_t n, const char *backend, const char *se
 
 /* ---- /proc/net/tcp ------------------------------------------------------------ */
 
-static int
-hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Exactly `digits` hex digits at s[*i] into *v. */
 static int
 hex_take(const char *s, size_t n, size_t *i, int digits, uint32_t *v)
@@ -587,7 +575,7 @@ hex_take(const char *s, size_t n, size_t *i, int digits, uint32_t *v)
 	int h;
 
 	for (; digits > 0; digits--, (*i)++) {
-		if (*i >= n || (h = hex_val(s[*i])) < 0)
+		if (*i >= n || (h = hex_digit((unsigned char)s[*i])) < 0)
 			return -1;
 		x = x << 4 | (uint32_t)h;
 	}
@@ -605,7 +593,7 @@ tcp_addr_field(const char *s, size_t n, size_t *i, unsigned char addr[16], unsig
 	uint32_t w;
 	int words, j;
 
-	for (k = *i; k < n && hex_val(s[k]) >= 0; k++)
+	for (k = *i; k < n && hex_digit((unsigned char)s[k]) >= 0; k++)
 		;
 	if (k - *i != 8 && k - *i != 32)
 		return -1;

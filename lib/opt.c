@@ -37,16 +37,34 @@ common_opt(const struct optstate *o, int id)
 	return 0;
 }
 
+static void
+usage_vlog(const char *name, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	fmt_vsn(msg, sizeof(msg), fmt, ap);
+	log_err("%s (see '%s --help')", msg, name);
+}
+
 void
 usage_die(const struct applet *a, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsn(msg, sizeof(msg), fmt, ap);
+	usage_vlog(a->name, fmt, ap);
 	va_end(ap);
-	log_err("%s (see '%s --help')", msg, a->name);
+	exit(EX_USAGE);
+}
+
+void
+usage_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	usage_vlog(log_name, fmt, ap);
+	va_end(ap);
 	exit(EX_USAGE);
 }
 

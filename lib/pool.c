@@ -55,22 +55,6 @@ const struct opt pool_opts[] = {
 
 /* ---- option parsing ------------------------------------------------------- */
 
-/* usage_die() without the applet: the lib/ groups see only log_name. */
-static _Noreturn void pool_usage(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static _Noreturn void
-pool_usage(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsn(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log_err("%s (see '%s --help')", msg, log_name);
-	exit(EX_USAGE);
-}
 
 /* RFC 9110 tchar. */
 static int
@@ -208,7 +192,7 @@ target_new(struct pool_cfg *c, int kind, const char *arg)
 	struct pool_target *t;
 
 	if (c->n >= POOL_MAX_TARGETS)
-		pool_usage("more than %d pool targets", POOL_MAX_TARGETS);
+		usage_fail("more than %d pool targets", POOL_MAX_TARGETS);
 	t = &c->t[c->n++];
 	memset(t, 0, sizeof(*t));
 	t->kind = kind;
@@ -227,11 +211,11 @@ haproxy_parse(struct pool_cfg *c, const char *arg)
 	size_t sl, i, slash = 0, nslash = 0, n;
 
 	if (!comma || comma == arg || !comma[1])
-		pool_usage("--haproxy: want SOCKET,BACKEND/SERVER: '%s'", arg);
+		usage_fail("--haproxy: want SOCKET,BACKEND/SERVER: '%s'", arg);
 	sl = (size_t)(comma - arg);
 	n = strlen(comma + 1);
 	if (sl > POOL_MAX_SPEC || n > POOL_MAX_SERVER)
-		pool_usage("--haproxy: too long: '%s'", arg);
+		usage_fail("--haproxy: too long: '%s'", arg);
 	for (i = 0; i < n; i++) {
 		char ch = comma[1 + i];
 		if (ch == '/') {
@@ -239,10 +223,10 @@ haproxy_parse(struct pool_cfg *c, const char *arg)
 			nslash++;
 		} else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 			     (ch >= '0' && ch <= '9') || strchr("-_.:#", ch)))
-			pool_usage("--haproxy: bad character in BACKEND/SERVER: '%s'", arg);
+			usage_fail("--haproxy: bad character in BACKEND/SERVER: '%s'", arg);
 	}
 	if (nslash != 1 || slash == 0 || slash == n - 1)
-		pool_usage("--haproxy: want SOCKET,BACKEND/SERVER: '%s'", arg);
+		usage_fail("--haproxy: want SOCKET,BACKEND/SERVER: '%s'", arg);
 	t = target_new(c, POOL_HAPROXY, arg);
 	memcpy(t->u.ha.spec, arg, sl);
 	t->u.ha.spec[sl] = 0;
@@ -264,11 +248,11 @@ url_target(struct pool_cfg *c, const char *arg, int depool)
 	if (sp) {
 		ml = (size_t)(sp - arg);
 		if (!ml || ml > POOL_MAX_METHOD)
-			pool_usage("%s: want 'METHOD URL': '%s'", opt, arg);
+			usage_fail("%s: want 'METHOD URL': '%s'", opt, arg);
 		for (i = 0; i < ml; i++)
 			if (!((arg[i] >= 'A' && arg[i] <= 'Z') || arg[i] == '-' ||
 			      arg[i] == '_'))
-				pool_usage("%s: METHOD must be upper case letters: '%s'",
+				usage_fail("%s: METHOD must be upper case letters: '%s'",
 					   opt, arg);
 		memcpy(t->u.http.method, arg, ml);
 		t->u.http.method[ml] = 0;
@@ -276,9 +260,9 @@ url_target(struct pool_cfg *c, const char *arg, int depool)
 			;
 	}
 	if (!*url || strchr(url, ' '))
-		pool_usage("%s: want 'METHOD URL': '%s'", opt, arg);
+		usage_fail("%s: want 'METHOD URL': '%s'", opt, arg);
 	if ((e = url_parse(url, &t->u.http.url)) < 0)
-		pool_usage("%s: %s: %s", opt, url, net_strerror(e));
+		usage_fail("%s: %s: %s", opt, url, net_strerror(e));
 }
 
 int
@@ -289,14 +273,14 @@ pool_opt(struct pool_cfg *c, const struct optstate *o, int id)
 	switch (id) {
 	case 'f':
 		if (!*o->arg)
-			pool_usage("-f: empty path");
+			usage_fail("-f: empty path");
 		if (o->arg[strlen(o->arg) - 1] == '/')
-			pool_usage("-f: not a file name: '%s'", o->arg);
+			usage_fail("-f: not a file name: '%s'", o->arg);
 		target_new(c, POOL_FILE, o->arg);
 		return 1;
 	case POOL_OPT_SUFFIX:
 		if (!*o->arg || strchr(o->arg, '/'))
-			pool_usage("--disabled-suffix: want a non-empty suffix without '/': '%s'",
+			usage_fail("--disabled-suffix: want a non-empty suffix without '/': '%s'",
 				   o->arg);
 		c->suffix = o->arg;
 		return 1;
@@ -313,7 +297,7 @@ pool_opt(struct pool_cfg *c, const struct optstate *o, int id)
 	case 'H':
 		/* the message names the header but never shows its value */
 		if ((why = hdr_add(c, o->arg, strlen(o->arg))))
-			pool_usage("-H '%.*s': %s", hdr_namelen(o->arg), o->arg, why);
+			usage_fail("-H '%.*s': %s", hdr_namelen(o->arg), o->arg, why);
 		return 1;
 	case POOL_OPT_HEADER_FILE:
 		hdrfile_load(c, o->arg);
@@ -361,11 +345,11 @@ pool_start(struct pool_cfg *c, int depool)
 	int i;
 
 	if (!pool_count(c, depool, POOL_ALL))
-		pool_usage("no target to %s: give -f, --haproxy or --%s-url",
+		usage_fail("no target to %s: give -f, --haproxy or --%s-url",
 			   depool ? "depool" : "repool", depool ? "depool" : "repool");
 	for (i = 0; i < c->n; i++)
 		if (c->t[i].kind == POOL_FILE && strlen(c->t[i].arg) + sl >= PATH_MAX)
-			pool_usage("-f: name too long with its suffix: '%s'", c->t[i].arg);
+			usage_fail("-f: name too long with its suffix: '%s'", c->t[i].arg);
 }
 
 /* ---- showing things ---------------------------------------------------------- */

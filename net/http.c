@@ -287,8 +287,8 @@ enum {
 /* a chunk-size line (size, extensions, CRLF) longer than this is bad */
 #define CH_MAX_LINE 4096
 
-static int
-http_hexval(int c)
+int
+hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -314,7 +314,7 @@ http_ch_size(struct http_chunked *d, int c)
 
 	if (++d->linelen > CH_MAX_LINE)
 		return NET_ECHUNK;
-	if (d->state == CH_SIZE && (v = http_hexval(c)) >= 0) {
+	if (d->state == CH_SIZE && (v = hex_digit(c)) >= 0) {
 		if (d->left > (UINT64_MAX >> 4))
 			return NET_ECHUNKBIG;
 		d->left = d->left << 4 | (uint64_t)v;

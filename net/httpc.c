@@ -49,18 +49,6 @@ req_uint(struct reqbuf *b, unsigned long long v)
 	req_add(b, d + i, sizeof(d) - i);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "Authorization: Basic " + base64 of the %-decoded userinfo. */
 static void
 req_auth(struct reqbuf *b, const char *ui, size_t n)
@@ -74,9 +62,9 @@ req_auth(struct reqbuf *b, const char *ui, size_t n)
 	for (i = 0; i < n; i++) {
 		int c = (unsigned char)ui[i];
 
-		if (c == '%' && i + 2 < n && hexval(ui[i + 1]) >= 0 &&
-		    hexval(ui[i + 2]) >= 0) {
-			c = hexval(ui[i + 1]) * 16 + hexval(ui[i + 2]);
+		if (c == '%' && i + 2 < n && hex_digit(ui[i + 1]) >= 0 &&
+		    hex_digit(ui[i + 2]) >= 0) {
+			c = hex_digit(ui[i + 1]) * 16 + hex_digit(ui[i + 2]);
 			i += 2;
 		}
 		if (rn == sizeof(raw)) {

@@ -215,6 +215,9 @@ int http_parse_head(const char *buf, size_t len, struct http_resp *r);
 /* Case-insensitive header lookup: the first header named name, or NULL. */
 const struct http_header *http_header(const struct http_resp *r, const char *name);
 
+/* The value of the hex digit c (0-15), or -1 when c is not one. */
+int hex_digit(int c);
+
 /* Chunked decoder, zero-initialised by the caller. */
 struct http_chunked {
 	int state;		/* internal; < 0: the error it stopped on */
