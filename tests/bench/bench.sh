@@ -37,7 +37,7 @@ BRUN=$B/bench/brun
 [ -x "$DB" ] && [ -x "$BRUN" ] || { echo "bench: run it with 'make bench'" >&2; exit 1; }
 
 say() { printf '%s\n' "$*"; }
-have() { for _t; do command -v "$_t" >/dev/null 2>&1 || return 1; done; }
+have() { for _h; do command -v "$_h" >/dev/null 2>&1 || return 1; done; }
 
 if ! have nginx openssl curl busybox haproxy python3 bash pidof && [ "$(id -u)" = 0 ]; then
 	say "bench: installing what is missing: sh toolchain/test-deps.sh --bench"
@@ -75,18 +75,15 @@ goal() {
 # ge A B: 1 when A >= B (decimals)
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { print (a != "-" && a + 0 >= b + 0) ? 1 : 0 }'; }
 
-# time_cmd LABEL CMD...: times CMD (N runs) and measures its memory (3
-# traced runs); sets T_MED T_MEAN T_FAIL M_HWM and prints a row
-time_cmd() {
-	_l=$1
-	shift
-	_t=$("$BRUN" -n "$N" -w 5 "$@")
-	_m=$("$BRUN" -m -n 3 "$@")
-	T_MED=$(field "$_t" median_us) T_MEAN=$(field "$_t" mean_us)
-	T_FAIL=$(field "$_t" failed) M_HWM=$(field "$_m" vmhwm_kb)
-	printf '  %-22s %8s ms %8s ms %8s KiB%s\n' "$_l" "$(ms "$T_MED")" \
-		"$(ms "$T_MEAN")" "$M_HWM" \
-		"$([ "$T_FAIL" = 0 ] || echo "  ($T_FAIL of $N runs FAILED)")"
+# nth TEXT K: line K of TEXT
+nth() { echo "$1" | sed -n "${2}p"; }
+# show LABEL TIMELINE [MEMLINE]: a row of the table; sets T_MED T_MEAN M_HWM
+show() {
+	T_MED=$(field "$2" median_us) T_MEAN=$(field "$2" mean_us)
+	M_HWM=$(field "${3:-}" vmhwm_kb)
+	_f=$(field "$2" failed)
+	printf '  %-24s %8s ms %8s ms %9s%s\n' "$1" "$(ms "$T_MED")" "$(ms "$T_MEAN")" \
+		"${M_HWM:+$M_HWM KiB}" "$([ "$_f" = 0 ] || echo "  ($_f of $N runs FAILED)")"
 }
 
 # ---- nginx on loopback, HTTP and HTTPS ------------------------------------------
@@ -144,19 +141,26 @@ bench_get() {
 	_curl=$(command -v curl)
 	_http=http://127.0.0.1:$NG_HTTP/load
 	_https=https://127.0.0.1:$NG_HTTPS/load
-	say "  $(printf '%-22s %11s %11s %12s' '' median mean 'peak RSS')"
-	time_cmd "drainbox waitload http" "$DB" waitload -u "$_http" -t 5s
+	set -- "$DB" waitload -u "$_http" -t 5s ::: "$_curl" -s "$_http" \
+		::: "$DB" waitload -u "$_https" --cacert "$CERT" -t 5s \
+		::: "$_curl" -s --cacert "$CERT" "$_https"
+	have busybox && set -- "$@" ::: "$(command -v busybox)" wget -q -O- "$_http"
+	say "  (the commands run in turn, run 1 of each, then run 2 of each...)"
+	_t=$("$BRUN" -n "$N" -w 5 "$@")
+	_m=$("$BRUN" -m -n 3 "$@")
+	say "  $(printf '%-24s %11s %11s %13s' '' median mean 'peak RSS')"
+	show "drainbox waitload http" "$(nth "$_t" 1)" "$(nth "$_m" 1)"
 	_dbh=$T_MED _dbhm=$T_MEAN _dbr=$M_HWM
-	time_cmd "curl http" "$_curl" -s "$_http"
+	show "curl http" "$(nth "$_t" 2)" "$(nth "$_m" 2)"
 	_ch=$T_MED _chm=$T_MEAN _cr=$M_HWM
 	_bh=
 	if have busybox; then
-		time_cmd "busybox wget http" "$(command -v busybox)" wget -q -O- "$_http"
+		show "busybox wget http" "$(nth "$_t" 5)" "$(nth "$_m" 5)"
 		_bh=$T_MED _bhm=$T_MEAN
 	fi
-	time_cmd "drainbox waitload https" "$DB" waitload -u "$_https" --cacert "$CERT" -t 5s
+	show "drainbox waitload https" "$(nth "$_t" 3)" "$(nth "$_m" 3)"
 	_dbs=$T_MED _dbsm=$T_MEAN _dbsr=$M_HWM
-	time_cmd "curl https" "$_curl" -s --cacert "$CERT" "$_https"
+	show "curl https" "$(nth "$_t" 4)" "$(nth "$_m" 4)"
 	_cs=$T_MED _csm=$T_MEAN _csr=$M_HWM
 	say "  (commands: $DB waitload -u URL [--cacert CERT] -t 5s; curl -s [--cacert CERT] URL;"
 	say "   busybox wget -q -O- URL; a self-signed RSA-2048 certificate for IP 127.0.0.1)"
@@ -197,12 +201,6 @@ bench_size() {
 }
 
 # ---- drain's overhead against the classic bash script ----------------------------
-# row LABEL BRUN-LINE
-row() {
-	_f=$(field "$2" failed)
-	printf '  %-24s %8s ms %8s ms%s\n' "$1" "$(ms "$(field "$2" median_us)")" \
-		"$(ms "$(field "$2" mean_us)")" "$([ "$_f" = 0 ] || echo "  ($_f of $N runs FAILED)")"
-}
 bench_overhead() {
 	say "== 3. drain's own overhead against the classic bash script: $N runs each (issue 5)"
 	if ! have bash curl pidof || [ -z "$NGINX_PID" ]; then
@@ -228,16 +226,18 @@ mv "$1.disabled" "$1"
 EOF
 	_url=http://127.0.0.1:$NG_HTTP/load
 	say "  each run: rename $_d/health away, read $_url (0), stop dbvictim (sleep 600, exits on TERM), rename back"
+	say "  (the three run in turn, each with a fresh dbvictim)"
+	_t=$("$BRUN" -n "$N" -w 5 -V "$_d/dbvictim" \
+		"$(command -v bash)" "$_d/classic.sh" "$_d/health" "$_url" \
+		::: "$DB" drain -f "$_d/health" -u "$_url" -n dbvictim -s TERM/5/KILL/5 \
+		::: "$DB" drain -f "$_d/health" -u "$_url" --pid %PID -s TERM/5/KILL/5)
 	say "  $(printf '%-24s %11s %11s' '' median mean)"
-	_t=$("$BRUN" -n "$N" -w 5 -V "$_d/dbvictim" "$(command -v bash)" "$_d/classic.sh" "$_d/health" "$_url")
-	_bm=$(field "$_t" median_us) _bmean=$(field "$_t" mean_us) _bf=$(field "$_t" failed)
-	row "bash mv/curl/pidof/kill" "$_t"
-	_t=$("$BRUN" -n "$N" -w 5 -V "$_d/dbvictim" "$DB" drain -f "$_d/health" -u "$_url" -n dbvictim -s TERM/5/KILL/5)
-	_dm=$(field "$_t" median_us) _dmean=$(field "$_t" mean_us)
-	row "drain -n dbvictim" "$_t"
-	_t=$("$BRUN" -n "$N" -w 5 -V "$_d/dbvictim" "$DB" drain -f "$_d/health" -u "$_url" --pid %PID -s TERM/5/KILL/5)
-	_pm=$(field "$_t" median_us) _pmean=$(field "$_t" mean_us)
-	row "drain --pid PID" "$_t"
+	show "bash mv/curl/pidof/kill" "$(nth "$_t" 1)"
+	_bm=$T_MED _bmean=$T_MEAN
+	show "drain -n dbvictim" "$(nth "$_t" 2)"
+	_dm=$T_MED _dmean=$T_MEAN
+	show "drain --pid PID" "$(nth "$_t" 3)"
+	_pm=$T_MED _pmean=$T_MEAN
 	[ -e "$_d/health" ] || say "  (the health file is not back: a run went wrong)"
 	say "  (drain waits for the process to exit, through a pidfd; the script does not wait)"
 	_r=$(ratio "$_bm" "$_dm")

@@ -1,29 +1,32 @@
 /* SPDX-License-Identifier: 0BSD */
-/* brun.c - the bench's command timer: runs a command N times and reports
- * its wall time (median, mean, min) and peak RSS. Built static with the
- * musl compiler by `make bench`, so that the RSS it passes on to each child
- * (Linux counts the pre-exec image in ru_maxrss) is a few KiB, not the
- * megabyte of a glibc program: the peak RSS figures are the command's own.
+/* brun.c - the bench's command timer: runs commands N times each, in turn,
+ * and reports their wall time (median, mean, min) or their peak memory.
+ * Built static with the musl compiler by `make bench` (a few KiB of its
+ * own, so it disturbs the figures little).
  *
- * Usage: brun [-m] [-n RUNS] [-w WARMUP] [-V VICTIM] [--] COMMAND [ARG...]
- *   -m          measure memory instead of time: each run is traced
- *               (ptrace, stopped at its exit) and its VmHWM read from
- *               /proc/PID/status and its Rss from /proc/PID/smaps_rollup
- *               while its memory still exists; prints
- *                 runs N failed N vmhwm_kb N rss_kb N   (the largest)
- *               (ru_maxrss is a cheaper figure, but the kernel's batched
- *               per-CPU RSS counters make it undercount a small process
- *               by up to a few hundred KiB)
- *   -n RUNS     measured runs (default 200)
- *   -w WARMUP   runs before those, not measured (default 5)
+ * Usage: brun [-m] [-n RUNS] [-w WARMUP] [-V VICTIM] [--]
+ *             COMMAND [ARG...] [::: COMMAND [ARG...]]...
+ *   COMMAND     a path (no PATH search); up to 8 commands split by ":::",
+ *               run round robin (run 1 of each, run 2 of each...), so a
+ *               busy machine slows them all alike and the ratios hold
+ *   -n RUNS     measured runs of each (default 200)
+ *   -w WARMUP   rounds before those, not measured (default 5)
  *   -V VICTIM   before each run, start VICTIM (a program path, run with
  *               the argument 600: /bin/sleep under another name), and put
  *               its PID in place of every argument "%PID"; after the run it
  *               is killed (if still there) and reaped
- * Each run: posix_spawn (stdin, stdout and stderr on /dev/null), wait4;
- * the time is taken around both. Prints one line on stdout:
- *   runs N failed N median_us N mean_us N min_us N maxrss_kb N
- * (failed: runs that did not exit 0; maxrss_kb: the largest ru_maxrss).
+ *   -m          measure memory instead of time: each run is traced
+ *               (ptrace, stopped at its exit) and its VmHWM read from
+ *               /proc/PID/status and its Rss from /proc/PID/smaps_rollup
+ *               while its memory still exists. (getrusage's ru_maxrss is
+ *               cheaper, but it also counts the pre-exec image and the
+ *               kernel's batched per-CPU RSS counters make it undercount a
+ *               small process by up to a few hundred KiB.)
+ * Each timed run: posix_spawn (stdin, stdout and stderr on /dev/null),
+ * waitpid; the time is taken around both. Prints one line per command:
+ *   runs N failed N median_us N mean_us N min_us N
+ *   runs N failed N vmhwm_kb N rss_kb N               (-m; the largest)
+ * (failed: runs that did not exit 0).
  * Exit: 0, 1 a run could not be started, 2 usage. */
 #include <fcntl.h>
 #include <signal.h>
@@ -32,17 +35,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define RUNS_MAX 10000
 #define ARGS_MAX 64
+#define CMDS_MAX 8
 
 extern char **environ;
 
-static long long samples[RUNS_MAX];
+static long long samples[CMDS_MAX][RUNS_MAX];
 
 static long long
 now_us(void)
@@ -158,17 +161,46 @@ main_mem(char **args, long runs)
 	return 0;
 }
 
+/* One timed run of args; returns its wall time in us, *st its status. */
+static long long
+run_timed(char **args, posix_spawn_file_actions_t *fa, int *st)
+{
+	long long t = now_us();
+	pid_t pid = spawn(args, fa);
+
+	if (waitpid(pid, st, 0) < 0) {
+		perror("brun: waitpid");
+		exit(1);
+	}
+	return now_us() - t;
+}
+
+static void
+report(long runs, long failed, long long *v)
+{
+	long long sum = 0;
+	long i;
+
+	for (i = 0; i < runs; i++)
+		sum += v[i];
+	qsort(v, (size_t)runs, sizeof v[0], cmp_ll);
+	printf("runs %ld failed %ld median_us %lld mean_us %lld min_us %lld\n",
+	    runs, failed, runs % 2 ? v[runs / 2] : (v[runs / 2 - 1] + v[runs / 2]) / 2,
+	    sum / runs, v[0]);
+}
+
 int
 main(int argc, char **argv)
 {
 	posix_spawn_file_actions_t fa;
 	char *args[ARGS_MAX + 1], *vargv[3], pidtext[16];
+	char **cmd[CMDS_MAX];
+	int ncmd = 0, clen[CMDS_MAX];
 	const char *victim = NULL;
-	long runs = 200, warm = 5, i, failed = 0, maxrss = 0;
-	long long sum = 0, t;
-	struct rusage ru;
-	pid_t pid, vpid = 0;
-	int ch, st, n, j, mem = 0;
+	long runs = 200, warm = 5, i, failed[CMDS_MAX] = { 0 };
+	long long t;
+	pid_t vpid = 0;
+	int ch, st, j, c, mem = 0;
 
 	while ((ch = getopt(argc, argv, "+mn:w:V:")) != -1) {
 		switch (ch) {
@@ -179,13 +211,27 @@ main(int argc, char **argv)
 		default: goto usage;
 		}
 	}
-	n = argc - optind;
-	if (n < 1 || n > ARGS_MAX || runs < 1 || runs > RUNS_MAX || warm < 0)
+	/* split the commands at ":::" */
+	for (j = optind; j <= argc; j++) {
+		if (j < argc && strcmp(argv[j], ":::") != 0)
+			continue;
+		if (ncmd == CMDS_MAX || j - optind < 1 || j - optind > ARGS_MAX)
+			goto usage;
+		cmd[ncmd] = argv + optind;
+		clen[ncmd++] = j - optind;
+		optind = j + 1;
+	}
+	if (runs < 1 || runs > RUNS_MAX || warm < 0)
 		goto usage;
 	if (mem) {
 		if (victim)
 			goto usage;
-		return main_mem(argv + optind, runs);
+		for (c = 0; c < ncmd; c++) {
+			memcpy(args, cmd[c], (size_t)clen[c] * sizeof args[0]);
+			args[clen[c]] = NULL;
+			main_mem(args, runs);
+		}
+		return 0;
 	}
 	posix_spawn_file_actions_init(&fa);
 	for (j = 0; j < 3; j++)
@@ -193,42 +239,34 @@ main(int argc, char **argv)
 	vargv[0] = (char *)victim;
 	vargv[1] = "600";
 	vargv[2] = NULL;
+	/* round robin: each run of every command sees the same conditions */
 	for (i = -warm; i < runs; i++) {
-		if (victim) {
-			vpid = spawn(vargv, &fa);
-			snprintf(pidtext, sizeof pidtext, "%d", (int)vpid);
-			usleep(2000);	/* let it exec, so it has its name */
+		for (c = 0; c < ncmd; c++) {
+			if (victim) {
+				vpid = spawn(vargv, &fa);
+				snprintf(pidtext, sizeof pidtext, "%d", (int)vpid);
+				usleep(2000);	/* let it exec, so it has its name */
+			}
+			for (j = 0; j < clen[c]; j++)
+				args[j] = strcmp(cmd[c][j], "%PID") ? cmd[c][j] : pidtext;
+			args[clen[c]] = NULL;
+			t = run_timed(args, &fa, &st);
+			if (victim) {
+				kill(vpid, SIGKILL);
+				waitpid(vpid, NULL, 0);
+			}
+			if (i < 0)
+				continue;
+			samples[c][i] = t;
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				failed[c]++;
 		}
-		for (j = 0; j < n; j++)
-			args[j] = strcmp(argv[optind + j], "%PID") ? argv[optind + j] : pidtext;
-		args[n] = NULL;
-		t = now_us();
-		pid = spawn(args, &fa);
-		if (wait4(pid, &st, 0, &ru) < 0) {
-			perror("brun: wait4");
-			return 1;
-		}
-		t = now_us() - t;
-		if (victim) {
-			kill(vpid, SIGKILL);
-			waitpid(vpid, NULL, 0);
-		}
-		if (i < 0)
-			continue;
-		samples[i] = t;
-		sum += t;
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			failed++;
-		if (ru.ru_maxrss > maxrss)
-			maxrss = ru.ru_maxrss;
 	}
-	qsort(samples, (size_t)runs, sizeof samples[0], cmp_ll);
-	printf("runs %ld failed %ld median_us %lld mean_us %lld min_us %lld maxrss_kb %ld\n",
-	    runs, failed, runs % 2 ? samples[runs / 2] :
-	    (samples[runs / 2 - 1] + samples[runs / 2]) / 2,
-	    sum / runs, samples[0], maxrss);
+	for (c = 0; c < ncmd; c++)
+		report(runs, failed[c], samples[c]);
 	return 0;
 usage:
-	fprintf(stderr, "usage: brun [-m] [-n RUNS] [-w WARMUP] [-V VICTIM] [--] COMMAND [ARG...]\n");
+	fprintf(stderr, "usage: brun [-m] [-n RUNS] [-w WARMUP] [-V VICTIM] [--] "
+	    "COMMAND [ARG...] [::: COMMAND [ARG...]]...\n");
 	return 2;
 }

@@ -69,5 +69,5 @@ gone=stopped
 e2e_gone "$BE1_PID" || gone="STILL RUNNING"
 [ -e "$BE1_HEALTH" ] && hf="health file back" || hf="health file NOT back"
 say "backend 1 $gone, $hf"
-say "$LG_SENT requests sent, $LG_FAILED failed, drain took $((ms / 1000)).$((ms % 1000 / 100))s"
+say "$LG_SENT requests sent, $LG_FAILED failed, drain took $(awk -v m="$ms" 'BEGIN { printf "%.1f", m / 1000 }')s"
 [ "$LG_FAILED" = 0 ] && [ "$gone" = stopped ]
