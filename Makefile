@@ -67,13 +67,13 @@ $(B)/%.o: %.c $(B)/config.h lib/lib.h net/net.h net/tls.h
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WERROR) -c -o $@ $<
 
 $(B)/drainbox.unstripped: $(OBJ) $(LIBS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+	$(if $(V),,@echo '  LD   $@';)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
 
 $(B)/drainbox: $(B)/drainbox.unstripped
-	$(STRIP) -s -R .comment -o $@ $<
+	$(if $(V),,@echo '  STRIP $@';)$(STRIP) -s -R .comment -o $@ $<
 
 $(B)/drainbox.links: $(B)/config.h
-	printf '%s\n' $(APPLETS) >$@
+	@printf '%s\n' $(APPLETS) >$@
 
 # ---- unit tests: each tests/unit/t_*.c linked with lib/ and net/ -----------------
 UNIT     = $(basename $(notdir $(wildcard tests/unit/t_*.c)))

@@ -258,13 +258,13 @@ proc_name_match(pid_t pid, const struct proc_stat *st, const char *name)
  * called name. */
 static void
 find_one(const char *d_name, const char *name, struct proc_found *out, int max,
-	 int *count)
+	 int *count, pid_t self)
 {
 	struct proc_stat st;
 	pid_t pid;
 
 	if (d_name[0] < '0' || d_name[0] > '9' ||
-	    proc_pid_parse(d_name, strlen(d_name), &pid) || pid == getpid())
+	    proc_pid_parse(d_name, strlen(d_name), &pid) || pid == self)
 		return;
 	if (proc_stat_read(pid, &st) || proc_exited(&st) || (st.flags & PF_KTHREAD))
 		return;
@@ -295,6 +295,7 @@ proc_find(const char *name, struct proc_found *out, int max)
 	const struct dent64 *e;
 	long n, off;
 	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), count = 0;
+	pid_t self = getpid();
 
 	if (fd < 0)
 		return -1;
@@ -303,7 +304,7 @@ proc_find(const char *name, struct proc_found *out, int max)
 			e = (const struct dent64 *)(const void *)((const char *)buf + off);
 			if (e->reclen == 0)
 				break;
-			find_one(e->name, name, out, max, &count);
+			find_one(e->name, name, out, max, &count, self);
 		}
 	if (n < 0) {
 		int err = errno;

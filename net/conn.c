@@ -175,20 +175,34 @@ conn_open_literal(struct conn *c, const char *host, unsigned port,
 	return 0;
 }
 
-/* Resolves host:port and tries each address in turn; the last error wins.
- * getaddrinfo(3) cannot be bounded: it is NET_ETIMEDOUT_DNS only when the
- * deadline passed while it ran. */
+/* The addresses of the last name looked up. A poll loop against a host
+ * name then resolves it once: getaddrinfo(3) allocates, and the polling
+ * path must not. It is looked up again only when no cached address could
+ * be connected to (the name may have moved). */
+#define CONN_MAX_ADDRS 8
+static struct {
+	char host[URL_MAX_HOST + 1];
+	unsigned port;
+	int n;
+	struct {
+		int family;
+		socklen_t len;
+		struct sockaddr_storage sa;
+	} a[CONN_MAX_ADDRS];
+} dns;
+
+/* Fills dns with the addresses of host:port. getaddrinfo(3) cannot be
+ * bounded: it is NET_ETIMEDOUT_DNS only when the deadline passed while it
+ * ran. Returns 0 or a negative code. */
 static int
-conn_open_tcp(struct conn *c, const char *host, unsigned port,
-	      const struct deadline *dl)
+conn_resolve(struct conn *c, const char *host, unsigned port,
+	     const struct deadline *dl)
 {
 	struct addrinfo hints, *res, *ai;
 	char portstr[8], *ps = portstr + sizeof(portstr);
 	unsigned v = port;
 	int e;
 
-	if (conn_open_literal(c, host, port, dl, &e))
-		return e;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -197,21 +211,61 @@ conn_open_tcp(struct conn *c, const char *host, unsigned port,
 	do
 		*--ps = (char)('0' + v % 10);
 	while (v /= 10);
+	dns.n = 0;
 	c->phase = NET_ETIMEDOUT_DNS;
 	e = getaddrinfo(host, ps, &hints, &res);
 	if (e != 0)
 		return deadline_left(dl) == 0 ? NET_ETIMEDOUT_DNS : conn_gai_error(e);
-	if (deadline_left(dl) == 0) {
-		freeaddrinfo(res);
-		return NET_ETIMEDOUT_DNS;
+	for (ai = res; ai && dns.n < CONN_MAX_ADDRS; ai = ai->ai_next) {
+		if (ai->ai_addrlen > sizeof(dns.a[0].sa))
+			continue;
+		dns.a[dns.n].family = ai->ai_family;
+		dns.a[dns.n].len = ai->ai_addrlen;
+		memcpy(&dns.a[dns.n].sa, ai->ai_addr, ai->ai_addrlen);
+		dns.n++;
 	}
-	e = NET_EDNS;
-	for (ai = res; ai; ai = ai->ai_next) {
-		e = conn_try(c, ai->ai_family, ai->ai_addr, ai->ai_addrlen, dl);
+	freeaddrinfo(res);
+	if (!dns.n)
+		return NET_EDNS;
+	memcpy(dns.host, host, strlen(host) + 1);	/* url.c bounds it */
+	dns.port = port;
+	return deadline_left(dl) == 0 ? NET_ETIMEDOUT_DNS : 0;
+}
+
+/* Tries each cached address in turn; the last error wins. */
+static int
+conn_try_cached(struct conn *c, const struct deadline *dl)
+{
+	int i, e = NET_EDNS;
+
+	for (i = 0; i < dns.n; i++) {
+		e = conn_try(c, dns.a[i].family, (struct sockaddr *)&dns.a[i].sa,
+			     dns.a[i].len, dl);
 		if (e == 0 || e == NET_EINTR || e == NET_ETIMEDOUT_CONNECT)
 			break;
 	}
-	freeaddrinfo(res);
+	return e;
+}
+
+static int
+conn_open_tcp(struct conn *c, const char *host, unsigned port,
+	      const struct deadline *dl)
+{
+	int e, cached;
+
+	if (conn_open_literal(c, host, port, dl, &e))
+		return e;
+	if (strlen(host) > URL_MAX_HOST)
+		return NET_EURLHOST;
+	cached = dns.n && dns.port == port && !strcmp(dns.host, host);
+	if (!cached && (e = conn_resolve(c, host, port, dl)) < 0)
+		return e;
+	e = conn_try_cached(c, dl);
+	if (e < 0 && cached && e != NET_EINTR && deadline_left(dl) > 0) {
+		if ((e = conn_resolve(c, host, port, dl)) < 0)
+			return e;
+		e = conn_try_cached(c, dl);
+	}
 	return e;
 }
 

@@ -137,8 +137,11 @@ struct conn {
 
 /* Connects to the URL's server: its UNIX socket, or each address that
  * getaddrinfo gives for host:port in turn (non-blocking connect + poll,
- * TCP_NODELAY), then the TLS handshake for https. Returns 0 or a negative
- * code; on failure c is closed. Blocks until done or dl. */
+ * TCP_NODELAY), then the TLS handshake for https. The addresses of the last
+ * name are kept (up to 8), so repeated requests resolve it once and
+ * allocate nothing; it is looked up again when none of them connects. IP
+ * literals are never looked up. Returns 0 or a negative code; on failure c
+ * is closed. Blocks until done or dl. */
 int conn_open_url(struct conn *c, const struct url *u, const struct deadline *dl);
 
 /* Connects (plain, no TLS) to spec: a UNIX socket path (starts with '/' or
