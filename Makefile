@@ -109,7 +109,7 @@ $(B)/fuzz/%: tests/fuzz/%.c $(HOST_SRC) $(B)/config.h
 fuzz: $(FUZZ:%=$(B)/fuzz/%)
 ifneq ($(RUN),)
 	@mkdir -p $(B)/fuzz/corpus-$(RUN); cp tests/fuzz/corpus/$(RUN)/* $(B)/fuzz/corpus-$(RUN)/ 2>/dev/null || true
-	$(B)/fuzz/$(RUN) -max_total_time=$(or $(T),60) -dict=tests/fuzz/http.dict $(B)/fuzz/corpus-$(RUN) tests/fuzz/corpus/$(RUN)
+	$(B)/fuzz/$(RUN) -max_total_time=$(or $(T),60) -max_len=20000 -dict=tests/fuzz/http.dict $(B)/fuzz/corpus-$(RUN) tests/fuzz/corpus/$(RUN)
 endif
 
 # ---- test helpers (host cc; they run on the build machine only) ------------------
