@@ -16,6 +16,9 @@
 #   pass NAME / fail NAME [WHY]   record a result computed by the test itself.
 #   check NAME CONDITION...   pass or fail on the eval'd CONDITION.
 #   gone PID           true when PID has exited (no /proc entry, or a zombie).
+#   free_port          a TCP port on 127.0.0.1 that was free a moment ago
+#       (for peers such as nginx and haproxy that cannot take port 0;
+#       needs python3).
 # Each result is one line: "PASS: name", "FAIL: name" or "SKIP: name".
 
 SKIP=
@@ -35,6 +38,13 @@ gone() {
 	_s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
 	case ${_s##*) } in [ZX]*) return 0 ;; esac
 	return 1
+}
+
+free_port() {
+	python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
 }
 
 skipped() {

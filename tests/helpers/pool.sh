@@ -4,14 +4,6 @@
 # loopback port, and a directory made read-only even for root.
 # Sourced by the tests (after testing.sh); needs haproxy and python3.
 
-# free_port: a TCP port on 127.0.0.1 that was free a moment ago.
-free_port() {
-	python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
 # hap_query SOCKET CMD: sends CMD to HAProxy's runtime API at SOCKET (a UNIX
 # path or 127.0.0.1:PORT) and prints the answer.
 hap_query() {
