@@ -201,7 +201,6 @@ kill_sched_parse(struct kill_sched *s, const char *text, const char **why)
 
 /* ---- options ------------------------------------------------------------ */
 
-
 void
 kill_add_pid(struct kill_cfg *c, const char *arg)
 {

@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -54,7 +53,6 @@ const struct opt pool_opts[] = {
 };
 
 /* ---- option parsing ------------------------------------------------------- */
-
 
 /* RFC 9110 tchar. */
 static int
