@@ -10,11 +10,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -134,137 +132,75 @@ conn_open_unix(struct conn *c, const char *path, const struct deadline *dl)
 	return conn_try(c, AF_UNIX, (struct sockaddr *)&sun, sizeof(sun), dl);
 }
 
+/* One attempt at address a, port port. */
 static int
-conn_gai_error(int e)
+conn_try_addr(struct conn *c, const struct dns_addr *a, unsigned port,
+	      const struct deadline *dl)
 {
-	switch (e) {
-	case EAI_NONAME:
-		return NET_EDNS;
-	case EAI_AGAIN:
-		return NET_EDNSTEMP;
-	case EAI_SYSTEM:
-		return errno ? -errno : NET_EDNSFAIL;
-	default:
-		return NET_EDNSFAIL;
-	}
-}
+	struct sockaddr_storage ss;
+	socklen_t len = dns_sockaddr(a, port, &ss);
 
-/* An IP literal needs no lookup (and getaddrinfo(3) would allocate):
- * returns 1 after trying it, with the outcome in *e; 0 for a name. */
-static int
-conn_open_literal(struct conn *c, const char *host, unsigned port,
-		  const struct deadline *dl, int *e)
-{
-	struct sockaddr_in s4;
-	struct sockaddr_in6 s6;
-
-	memset(&s4, 0, sizeof(s4));
-	memset(&s6, 0, sizeof(s6));
-	if (inet_pton(AF_INET, host, &s4.sin_addr) == 1) {
-		s4.sin_family = AF_INET;
-		s4.sin_port = htons((uint16_t)port);
-		*e = conn_try(c, AF_INET, (struct sockaddr *)&s4, sizeof(s4), dl);
-		return 1;
-	}
-	if (inet_pton(AF_INET6, host, &s6.sin6_addr) == 1) {
-		s6.sin6_family = AF_INET6;
-		s6.sin6_port = htons((uint16_t)port);
-		*e = conn_try(c, AF_INET6, (struct sockaddr *)&s6, sizeof(s6), dl);
-		return 1;
-	}
-	return 0;
+	return conn_try(c, a->family, (struct sockaddr *)&ss, len, dl);
 }
 
 /* The addresses of the last name looked up. A poll loop against a host
- * name then resolves it once: getaddrinfo(3) allocates, and the polling
- * path must not. It is looked up again only when no cached address could
- * be connected to (the name may have moved). */
-#define CONN_MAX_ADDRS 8
+ * name then resolves it once; it is looked up again only when no cached
+ * address could be connected to (the name may have moved). */
 static struct {
 	char host[URL_MAX_HOST + 1];
-	unsigned port;
 	int n;
-	struct {
-		int family;
-		socklen_t len;
-		struct sockaddr_storage sa;
-	} a[CONN_MAX_ADDRS];
+	struct dns_addr a[DNS_MAX_ADDRS];
 } dns;
-
-/* Fills dns with the addresses of host:port. getaddrinfo(3) cannot be
- * bounded: it is NET_ETIMEDOUT_DNS only when the deadline passed while it
- * ran. Returns 0 or a negative code. */
-static int
-conn_resolve(struct conn *c, const char *host, unsigned port,
-	     const struct deadline *dl)
-{
-	struct addrinfo hints, *res, *ai;
-	char portstr[8], *ps = portstr + sizeof(portstr);
-	unsigned v = port;
-	int e;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	*--ps = 0;	/* the port in decimal, without pulling in printf */
-	do
-		*--ps = (char)('0' + v % 10);
-	while (v /= 10);
-	dns.n = 0;
-	c->phase = NET_ETIMEDOUT_DNS;
-	e = getaddrinfo(host, ps, &hints, &res);
-	if (e != 0)
-		return deadline_left(dl) == 0 ? NET_ETIMEDOUT_DNS : conn_gai_error(e);
-	for (ai = res; ai && dns.n < CONN_MAX_ADDRS; ai = ai->ai_next) {
-		if (ai->ai_addrlen > sizeof(dns.a[0].sa))
-			continue;
-		dns.a[dns.n].family = ai->ai_family;
-		dns.a[dns.n].len = ai->ai_addrlen;
-		memcpy(&dns.a[dns.n].sa, ai->ai_addr, ai->ai_addrlen);
-		dns.n++;
-	}
-	freeaddrinfo(res);
-	if (!dns.n)
-		return NET_EDNS;
-	memcpy(dns.host, host, strlen(host) + 1);	/* url.c bounds it */
-	dns.port = port;
-	return deadline_left(dl) == 0 ? NET_ETIMEDOUT_DNS : 0;
-}
 
 /* Tries each cached address in turn; the last error wins. */
 static int
-conn_try_cached(struct conn *c, const struct deadline *dl)
+conn_try_cached(struct conn *c, unsigned port, const struct deadline *dl)
 {
 	int i, e = NET_EDNS;
 
 	for (i = 0; i < dns.n; i++) {
-		e = conn_try(c, dns.a[i].family, (struct sockaddr *)&dns.a[i].sa,
-			     dns.a[i].len, dl);
+		e = conn_try_addr(c, &dns.a[i], port, dl);
 		if (e == 0 || e == NET_EINTR || e == NET_ETIMEDOUT_CONNECT)
 			break;
 	}
 	return e;
 }
 
+/* Looks host up into the cache (dns.c). Returns 0 or a negative code. */
+static int
+conn_resolve(struct conn *c, const char *host, const struct deadline *dl)
+{
+	c->phase = NET_ETIMEDOUT_DNS;
+	dns.n = dns_lookup(host, dns.a, DNS_MAX_ADDRS, dl);
+	if (dns.n < 0) {
+		int e = dns.n;
+
+		dns.n = 0;
+		return e;
+	}
+	memcpy(dns.host, host, strlen(host) + 1);	/* url.c bounds it */
+	return 0;
+}
+
 static int
 conn_open_tcp(struct conn *c, const char *host, unsigned port,
 	      const struct deadline *dl)
 {
+	struct dns_addr lit;
 	int e, cached;
 
-	if (conn_open_literal(c, host, port, dl, &e))
-		return e;
+	if (dns_addr_parse(host, strlen(host), &lit) == 0)
+		return conn_try_addr(c, &lit, port, dl);	/* no lookup */
 	if (strlen(host) > URL_MAX_HOST)
 		return NET_EURLHOST;
-	cached = dns.n && dns.port == port && !strcmp(dns.host, host);
-	if (!cached && (e = conn_resolve(c, host, port, dl)) < 0)
+	cached = dns.n && !strcmp(dns.host, host);
+	if (!cached && (e = conn_resolve(c, host, dl)) < 0)
 		return e;
-	e = conn_try_cached(c, dl);
+	e = conn_try_cached(c, port, dl);
 	if (e < 0 && cached && e != NET_EINTR && deadline_left(dl) > 0) {
-		if ((e = conn_resolve(c, host, port, dl)) < 0)
+		if ((e = conn_resolve(c, host, dl)) < 0)
 			return e;
-		e = conn_try_cached(c, dl);
+		e = conn_try_cached(c, port, dl);
 	}
 	return e;
 }

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 /* ---- time (conn.c) ------------------------------------------------------ */
@@ -46,8 +47,8 @@ enum {
 	NET_EURLSOCK,		/* UNIX socket path is empty or too long */
 	NET_ENOTLS,		/* https is not supported by this build */
 	NET_EDNS,		/* name lookup: no such host */
-	NET_EDNSTEMP,		/* name lookup: temporary failure */
-	NET_EDNSFAIL,		/* name lookup failed */
+	NET_EDNSTEMP,		/* name lookup: every name server failed */
+	NET_EDNSFAIL,		/* name lookup: bad name or malformed answer */
 	NET_ETIMEDOUT_DNS,	/* timed out looking up the name */
 	NET_ETIMEDOUT_CONNECT,	/* timed out connecting */
 	NET_ETIMEDOUT_SEND,	/* timed out sending the request */
@@ -126,6 +127,102 @@ struct url {
  * meaningful when 0 is returned. Returns 0 or NET_EURL*. Does not block. */
 int url_parse(const char *text, struct url *u);
 
+/* ---- name lookup (dns.c) ------------------------------------------------ */
+
+/* A stub resolver of our own: musl's getaddrinfo(3) costs some 25 KB of a
+ * static binary (with malloc and stdio) and cannot be bounded by a
+ * deadline. Nothing here allocates; every buffer is fixed and checked. */
+
+/* One address: family AF_INET (a[0..4)) or AF_INET6 (a[0..16)). */
+struct dns_addr {
+	int family;
+	unsigned char a[16];
+};
+#define DNS_MAX_ADDRS	8
+#define DNS_MAX_NS	3	/* nameservers used, as resolv(5) says */
+#define DNS_MAX_SEARCH	6	/* search domains used */
+#define DNS_PORT	53
+
+/* What /etc/resolv.conf says (resolv(5)); what it omits has the defaults
+ * below. search[] holds up to DNS_MAX_SEARCH domains, each NUL-terminated,
+ * one after the other; nsearch counts them. */
+struct dns_conf {
+	struct dns_addr ns[DNS_MAX_NS];
+	int nns;		/* 0 in the file: 127.0.0.1 is used */
+	int ndots;		/* options ndots:N, default 1, at most 15 */
+	int timeout;		/* options timeout:N seconds, default 5, 1-30 */
+	int attempts;		/* options attempts:N, default 2, 1-5 */
+	int nsearch;
+	char search[256];
+};
+
+/* Looks up name as a stub resolver does:
+ *   1. /etc/hosts (every address listed for name or an alias, in order;
+ *      names compare case-insensitively);
+ *   2. "localhost" and names ending in ".localhost" are 127.0.0.1 and ::1
+ *      (RFC 6761), so a FROM-scratch image with no /etc/hosts still works;
+ *   3. A and AAAA queries over UDP, sent together to every nameserver of
+ *      /etc/resolv.conf, resent every `timeout` seconds, `attempts` times
+ *      in all, for each name of the search list in turn (resolv(5): a name
+ *      with fewer than ndots dots, and no trailing dot, is tried with each
+ *      search domain first, then as given; otherwise as given only).
+ * An answer counts only from the server it was sent to, with the query's
+ * id and question. IPv4 addresses come before IPv6 ones. Never waits past
+ * dl. Fills out[0..max) and returns how many (> 0), or:
+ *   NET_EDNS	no such name (NXDOMAIN or no address, for every search name)
+ *   NET_EDNSTEMP	every server failed (SERVFAIL, REFUSED, unreachable)
+ *   NET_EDNSFAIL	name is not a valid host name, or the answers were
+ *		malformed
+ *   NET_ETIMEDOUT_DNS	no answer before dl or before the attempts ran out
+ *   NET_EINTR	a signal interrupted the wait
+ *   -errno	a socket could not be made */
+int dns_lookup(const char *name, struct dns_addr *out, int max,
+	       const struct deadline *dl);
+
+/* Parses s[0..len) as an IPv4 or IPv6 address (no zone) into a. Returns 0,
+ * or -1 when it is not one. */
+int dns_addr_parse(const char *s, size_t len, struct dns_addr *a);
+
+/* Fills *ss with a and port (host order); returns the length to pass to
+ * connect(2). */
+socklen_t dns_sockaddr(const struct dns_addr *a, unsigned port,
+		       struct sockaddr_storage *ss);
+
+/* The pieces of dns_lookup, pure functions on memory (unit tests and fuzz
+ * targets call them directly). */
+
+/* Parses resolv.conf text (len bytes, need not be NUL-terminated) into c,
+ * defaults first. Unknown lines and options are skipped, and so are a bad
+ * nameserver address (an IPv6 zone too) and a malformed number; numbers
+ * are capped as resolv(5) says (ndots 15, timeout 30, attempts 5; 0 means
+ * 1 for the last two). "search" and "domain" replace the list: the last
+ * such line wins. Never fails. */
+void dns_conf_parse(const char *text, size_t len, struct dns_conf *c);
+
+/* Appends to out (*n of max already filled) the addresses that hosts-file
+ * text (len bytes) gives for name. Returns how many it added. */
+int dns_hosts_parse(const char *text, size_t len, const char *name,
+		    struct dns_addr *out, int max, int *n);
+
+/* Writes a recursive query for name (qtype 1 = A, 28 = AAAA; a trailing dot
+ * is allowed) with the given id into buf[0..size). Returns its length, or
+ * NET_EDNSFAIL when name is not a valid host name (empty, a label over 63
+ * bytes, over 253 bytes in all) or buf is too small (512 is enough). */
+int dns_query(unsigned char *buf, size_t size, const char *name, unsigned id,
+	      int qtype);
+
+/* Reads msg[0..len) as the answer to query q[0..qlen) (as dns_query made
+ * it): a response with q's id and question. Appends its A and AAAA records
+ * (of any owner name: a CNAME chain's target comes with the answer) to out
+ * (*n of max filled; extra ones are dropped). Returns the answer's RCODE
+ * (0 no error, 2 SERVFAIL, 3 NXDOMAIN, 5 REFUSED...), or NET_EAGAIN when
+ * msg is not the answer to q (ignore it, keep waiting), or NET_EDNSFAIL
+ * when it is malformed: a record past the end, a compression loop or a
+ * pointer forward, an A record not 4 bytes long... A truncated answer (TC)
+ * gives the records it holds. */
+int dns_answer(const unsigned char *msg, size_t len, const unsigned char *q,
+	       size_t qlen, struct dns_addr *out, int max, int *n);
+
 /* ---- connections (conn.c, io.c) ----------------------------------------- */
 
 struct conn {
@@ -136,7 +233,7 @@ struct conn {
 #define CONN_INIT { -1, 0, 0 }
 
 /* Connects to the URL's server: its UNIX socket, or each address that
- * getaddrinfo gives for host:port in turn (non-blocking connect + poll,
+ * dns_lookup gives for host:port in turn (non-blocking connect + poll,
  * TCP_NODELAY), then the TLS handshake for https. The addresses of the last
  * name are kept (up to 8), so repeated requests resolve it once and
  * allocate nothing; it is looked up again when none of them connects. IP
