@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: 0BSD */
 /* netopt.c - the options every HTTP-speaking applet shares (TLS trust,
  * client certificate, pin, request timeout, body cap), the one response
- * buffer allocated at start-up, and net_http(): one request bounded by both
+ * buffer mapped at start-up, and net_http(): one request bounded by both
  * the request timeout and the caller's overall deadline. */
 #include <errno.h>
-#include <stdlib.h>
+#include <sys/mman.h>
 
 #include "lib/lib.h"
 
@@ -65,14 +65,19 @@ void
 net_start(struct net_cfg *c, int tls)
 {
 	static int tls_done;
+	void *p;
 	int e;
 
 	http_user_agent = "drainbox/" VERSION;
 	if (!c->buf) {
+		/* mmap, not malloc: that would link musl's malloc for this one
+		 * buffer; its pages cost nothing until a response fills them */
 		c->bufsize = HTTP_MAX_HEAD + c->body_cap + 1;
-		c->buf = malloc(c->bufsize);
-		if (!c->buf)
+		p = mmap(0, c->bufsize, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
 			die(EX_FAIL, "response buffer: %s", net_strerror(ENOMEM));
+		c->buf = p;
 	}
 	if (!tls || tls_done)
 		return;

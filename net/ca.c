@@ -8,14 +8,16 @@
  * PEM and certificates are decoded here rather than by br_pem_decoder and
  * br_x509_decoder: those run byte by byte in BearSSL's T0 interpreter and
  * took 60-90 ms for the 144 certificates of Debian's bundle at every start;
- * this takes about 1 ms, in less code. Start-up code may allocate; the
- * ca_ee_* walkers do not. Every input is treated as hostile: each DER
- * element is checked against the bounds of the one that holds it. */
+ * this takes about 1 ms, in less code. Start-up code takes its memory
+ * straight from mmap(2), not malloc(3) (which would add some 9 KB to the
+ * static binary for these few blocks); the ca_ee_* walkers take none.
+ * Every input is treated as hostile: each DER element is checked against
+ * the bounds of the one that holds it. */
 #include <bearssl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,15 +26,36 @@
 #define CA_FILE_MAX	(8 << 20)	/* a PEM file larger than this is refused */
 #define CA_CHAIN_MAX	16		/* client certificates */
 
-/* ---- files ------------------------------------------------------------------- */
+/* ---- memory and files ---------------------------------------------------------- */
 
-/* Reads path whole into a new buffer. Returns 0 or -errno. */
+/* A new zero-filled read-write anonymous mapping of len (> 0) bytes, or
+ * NULL. Its pages cost nothing until touched, so a size may be an upper
+ * bound. */
+static void *
+ca_map(size_t len)
+{
+	void *p;
+
+	p = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? 0 : p;
+}
+
+/* A file read whole into a mapping of its own, len + 1 bytes (never 0).
+ * A copy rather than a mapping of the file: the PEM is decoded in place,
+ * and a file truncated under a MAP_SHARED or MAP_PRIVATE file mapping
+ * would kill us with SIGBUS. */
+struct ca_file {
+	unsigned char *p;
+	size_t len;
+};
+
+/* Reads path into f. Returns 0 or -errno. */
 static int
-ca_slurp(const char *path, unsigned char **buf, size_t *len)
+ca_file_read(const char *path, struct ca_file *f)
 {
 	struct stat st;
-	unsigned char *b;
-	size_t got = 0;
+	unsigned char *b = 0;
+	size_t got = 0, size = 0;
 	ssize_t n;
 	int fd, e;
 
@@ -45,34 +68,40 @@ ca_slurp(const char *path, unsigned char **buf, size_t *len)
 		e = -EISDIR;
 	else if (!S_ISREG(st.st_mode))
 		e = -EINVAL;
+	else if (st.st_size > CA_FILE_MAX)
+		e = -EFBIG;
+	else if (!(b = ca_map((size = (size_t)st.st_size) + 1)))
+		e = -ENOMEM;
 	else
-		e = st.st_size > CA_FILE_MAX ? -EFBIG : 0;
+		e = 0;
 	if (e < 0) {
 		close(fd);
 		return e;
 	}
-	b = malloc((size_t)st.st_size + 1);
-	if (!b) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, b + got, (size_t)st.st_size - got);
+	while (got < size) {
+		n = read(fd, b + got, size - got);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0)
+			e = -errno;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	e = errno;
 	close(fd);
-	if (got < (size_t)st.st_size) {
-		free(b);
-		return got ? -EIO : -e;
+	if (got < size) {	/* a read error, or the file shrank */
+		munmap(b, size + 1);
+		return e < 0 ? e : -EIO;
 	}
-	*buf = b;
-	*len = got;
+	f->p = b;
+	f->len = got;
 	return 0;
+}
+
+static void
+ca_file_drop(struct ca_file *f)
+{
+	munmap(f->p, f->len + 1);
 }
 
 /* ---- PEM ---------------------------------------------------------------------- */
@@ -148,23 +177,19 @@ ca_pem_body(unsigned char **pp, unsigned char *end)
 	return -1;
 }
 
-/* Calls each(ctx, name, der, len) for every PEM object of path, in order;
- * text outside objects is skipped. each returns 0 to go on, anything else
- * to stop with that value. Returns 0, -errno, bad (a malformed object, or
- * an empty file) or each's value. */
+/* Calls each(ctx, name, der, len) for every PEM object of f, in order,
+ * decoding each in place (f's text is changed); text outside objects is
+ * skipped. each returns 0 to go on, anything else to stop with that value.
+ * Returns 0, bad (a malformed object) or each's value. */
 static int
-ca_pem_each(const char *path, int bad, void *ctx,
+ca_pem_each(struct ca_file *f, int bad, void *ctx,
 	    int (*each)(void *, const char *, const unsigned char *, size_t))
 {
-	unsigned char *buf = NULL, *p, *end, *name, *e, *der;
-	size_t len = 0;
+	unsigned char *p, *end = f->p + f->len, *name, *e, *der;
 	long n;
-	int r;
+	int r = 0;
 
-	if ((r = ca_slurp(path, &buf, &len)) < 0)
-		return r;
-	end = buf + len;
-	for (p = buf; p < end && r == 0; ) {
+	for (p = f->p; p < end && r == 0; ) {
 		if (!ca_starts(p, end, "-----BEGIN ")) {
 			p = ca_next_line(p, end);
 			continue;
@@ -174,15 +199,12 @@ ca_pem_each(const char *path, int bad, void *ctx,
 		e = p;
 		while (e > name && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' '))
 			e--;
-		if (e - name < 5 || memcmp(e - 5, "-----", 5)) {
-			r = bad;
-			break;
-		}
+		if (e - name < 5 || memcmp(e - 5, "-----", 5))
+			return bad;
 		e[-5] = 0;	/* the name, NUL-terminated in place */
 		n = ca_pem_body(&p, end);
 		r = n < 0 ? bad : each(ctx, (const char *)name, der, (size_t)n);
 	}
-	free(buf);
 	return r;
 }
 
@@ -432,26 +454,60 @@ ca_is_cert(const char *name)
 	       || !strcmp(name, "TRUSTED CERTIFICATE");
 }
 
+/* The anchors, and the bytes they point to (each one's DN and key) in a
+ * mapping of the bundle's length: an anchor's bytes are parts of its
+ * certificate's DER, which, decoded in place, lies within the bundle's
+ * text of that object, so the copies never need more. The array grows by
+ * doubling with mremap(2), which may move it: nothing points into it. */
 struct ca_tas {
 	br_x509_trust_anchor *ta;
 	size_t n, cap;
+	unsigned char *bytes, *next, *end;	/* next: the free part */
 };
 
-/* Copies the anchor's DN and key into one allocation. */
+#define CA_TAS_SIZE(cap)	((cap) * sizeof(br_x509_trust_anchor))
+
+/* Room in t->ta for one more anchor. Returns 0 or -ENOMEM. */
 static int
-ca_ta_fill(br_x509_trust_anchor *ta, const struct der *dn,
-	   const br_x509_pkey *pk, int isca)
+ca_ta_room(struct ca_tas *t)
 {
+	size_t cap = t->cap ? t->cap * 2 : 64;
+	void *p;
+
+	if (t->n < t->cap)
+		return 0;
+	if (!t->cap)
+		p = ca_map(CA_TAS_SIZE(cap));
+	else if ((p = mremap(t->ta, CA_TAS_SIZE(t->cap), CA_TAS_SIZE(cap),
+			     MREMAP_MAYMOVE)) == MAP_FAILED)
+		p = 0;
+	if (!p)
+		return -ENOMEM;
+	t->ta = p;
+	t->cap = cap;
+	return 0;
+}
+
+/* Copies the anchor's DN and key to the byte area. */
+static int
+ca_ta_fill(struct ca_tas *t, const struct der *dn, const br_x509_pkey *pk,
+	   int isca)
+{
+	br_x509_trust_anchor *ta;
+	unsigned char *m = t->next;
 	size_t klen;
-	unsigned char *m;
+	int e;
 
 	if (pk->key_type == BR_KEYTYPE_RSA)
 		klen = pk->key.rsa.nlen + pk->key.rsa.elen;
 	else
 		klen = pk->key.ec.qlen;
-	m = malloc(dn->len + klen);
-	if (!m)
-		return -ENOMEM;
+	if (dn->len + klen > (size_t)(t->end - m))
+		return -ENOMEM;	/* cannot happen: see struct ca_tas */
+	if ((e = ca_ta_room(t)) < 0)
+		return e;
+	t->next = m + dn->len + klen;
+	ta = &t->ta[t->n++];
 	memcpy(m, dn->p, dn->len);
 	ta->dn.data = m;
 	ta->dn.len = dn->len;
@@ -475,43 +531,42 @@ ca_ta_fill(br_x509_trust_anchor *ta, const struct der *dn,
 static int
 ca_add_anchor(void *ctx, const char *name, const unsigned char *der, size_t len)
 {
-	struct ca_tas *t = ctx;
 	struct ca_cert c;
 	br_x509_pkey pk;
-	br_x509_trust_anchor *nta;
-	int e;
 
 	if (!ca_is_cert(name) || der_cert(der, len, &c) < 0
 	    || der_spki_key(&c.spki, &pk) < 0)
 		return 0;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		nta = realloc(t->ta, t->cap * sizeof *nta);
-		if (!nta)
-			return -ENOMEM;
-		t->ta = nta;
-	}
-	e = ca_ta_fill(&t->ta[t->n], &c.subject, &pk, der_is_ca(&c.ext));
-	if (e == 0)
-		t->n++;
-	return e;
+	return ca_ta_fill(ctx, &c.subject, &pk, der_is_ca(&c.ext));
 }
 
 int
 ca_load_anchors(const char *path, br_x509_trust_anchor **ta, size_t *n)
 {
-	struct ca_tas t = { 0, 0, 0 };
+	struct ca_tas t = { 0, 0, 0, 0, 0, 0 };
+	struct ca_file f;
 	int e;
 
-	e = ca_pem_each(path, NET_ETLS_CA, &t, ca_add_anchor);
+	if ((e = ca_file_read(path, &f)) < 0)
+		return e;
+	if (!(t.bytes = ca_map(f.len + 1))) {
+		ca_file_drop(&f);
+		return -ENOMEM;
+	}
+	t.next = t.bytes;
+	t.end = t.bytes + f.len;
+	e = ca_pem_each(&f, NET_ETLS_CA, &t, ca_add_anchor);
+	ca_file_drop(&f);
 	if (e == 0 && t.n == 0)
 		e = NET_ETLS_CA;
 	if (e < 0) {
-		while (t.n--)
-			free(t.ta[t.n].dn.data);
-		free(t.ta);
+		munmap(t.bytes, f.len + 1);
+		if (t.cap)
+			munmap(t.ta, CA_TAS_SIZE(t.cap));
 		return e;
 	}
+	/* give back what was never touched; shrinking never moves a mapping */
+	mremap(t.bytes, f.len + 1, (size_t)(t.next - t.bytes), 0);
 	*ta = t.ta;
 	*n = t.n;
 	return 0;
@@ -519,34 +574,23 @@ ca_load_anchors(const char *path, br_x509_trust_anchor **ta, size_t *n)
 
 /* ---- client certificate chain and key ------------------------------------------ */
 
-struct ca_chain {
-	br_x509_certificate *c;
-	size_t n;
-};
+/* The chain points into its file's mapping, which is kept; the array is
+ * static, as tls_init() loads one chain per process. */
+static br_x509_certificate ca_chain[CA_CHAIN_MAX];
 
 static int
 ca_add_cert(void *ctx, const char *name, const unsigned char *der, size_t len)
 {
-	struct ca_chain *ch = ctx;
-	br_x509_certificate *nc;
+	size_t *n = ctx;
 	struct ca_cert c;
-	unsigned char *copy;
 
 	if (!ca_is_cert(name))
 		return 0;
-	if (ch->n >= CA_CHAIN_MAX || der_cert(der, len, &c) < 0)
+	if (*n >= CA_CHAIN_MAX || der_cert(der, len, &c) < 0)
 		return NET_ETLS_CERT;
-	nc = realloc(ch->c, (ch->n + 1) * sizeof *nc);
-	if (!nc)
-		return -ENOMEM;
-	ch->c = nc;
-	copy = malloc(len);
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, der, len);
-	ch->c[ch->n].data = copy;
-	ch->c[ch->n].data_len = len;
-	ch->n++;
+	ca_chain[*n].data = (unsigned char *)der;	/* in our mapping */
+	ca_chain[*n].data_len = len;
+	++*n;
 	return 0;
 }
 
@@ -554,26 +598,27 @@ int
 ca_load_chain(const char *path, br_x509_certificate **chain, size_t *n,
 	      int *issuer_key_type)
 {
-	struct ca_chain ch = { 0, 0 };
+	struct ca_file f;
 	struct ca_cert c;
+	size_t nc = 0;
 	int e;
 
-	e = ca_pem_each(path, NET_ETLS_CERT, &ch, ca_add_cert);
-	if (e == 0 && ch.n == 0)
-		e = NET_ETLS_CERT;
-	if (e < 0) {
-		while (ch.n--)
-			free(ch.c[ch.n].data);
-		free(ch.c);
-		return e == -ENOMEM ? e : NET_ETLS_CERT;
+	if ((e = ca_file_read(path, &f)) == 0) {
+		e = ca_pem_each(&f, NET_ETLS_CERT, &nc, ca_add_cert);
+		if (e == 0 && nc == 0)
+			e = NET_ETLS_CERT;
+		if (e < 0)
+			ca_file_drop(&f);
 	}
+	if (e < 0)
+		return e == -ENOMEM ? e : NET_ETLS_CERT;
 	/* the issuer's key type, from the algorithm that signed the first */
-	der_cert(ch.c[0].data, ch.c[0].data_len, &c);
+	der_cert(ca_chain[0].data, ca_chain[0].data_len, &c);
 	*issuer_key_type = c.sigalg.len > sizeof oid_ecdsa_sig
 		&& !memcmp(c.sigalg.p, oid_ecdsa_sig, sizeof oid_ecdsa_sig)
 		? BR_KEYTYPE_EC : BR_KEYTYPE_RSA;
-	*chain = ch.c;
-	*n = ch.n;
+	*chain = ca_chain;
+	*n = nc;
 	return 0;
 }
 
@@ -595,9 +640,13 @@ ca_add_key(void *ctx, const char *name, const unsigned char *der, size_t len)
 int
 ca_load_key(const char *path, br_skey_decoder_context *kd)
 {
+	struct ca_file f;
 	int e;
 
-	e = ca_pem_each(path, NET_ETLS_KEY, kd, ca_add_key);
+	if ((e = ca_file_read(path, &f)) == 0) {
+		e = ca_pem_each(&f, NET_ETLS_KEY, kd, ca_add_key);
+		ca_file_drop(&f);
+	}
 	if (e == 1)
 		return 0;
 	return e == -ENOMEM ? e : NET_ETLS_KEY;
