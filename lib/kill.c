@@ -318,14 +318,14 @@ who_pidfile(const char *path)
 		return 0;
 	}
 	if (fd < 0) {
-		log_err("%s: open: %s", path, strerror(errno));
+		log_err("%s: open: %s", path, net_strerror(errno));
 		return -1;
 	}
 	while (n < (ssize_t)sizeof(buf) && (r = read(fd, buf + n, sizeof(buf) - (size_t)n)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			log_err("%s: read: %s", path, strerror(errno));
+			log_err("%s: read: %s", path, net_strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -348,7 +348,7 @@ who_name(const char *name, int all)
 	int i, n = proc_find(name, f, KILL_MAX);
 
 	if (n < 0) {
-		log_err("/proc: read: %s", strerror(errno));
+		log_err("/proc: read: %s", net_strerror(errno));
 		return -1;
 	}
 	if (!n)
@@ -463,7 +463,7 @@ attach_err(pid_t pid)
 		log_err("%d: running, but /proc/%d is missing (is /proc mounted?)",
 			(int)pid, (int)pid);
 	else
-		log_err("%d: cannot watch it: %s", (int)pid, strerror(errno));
+		log_err("%d: cannot watch it: %s", (int)pid, net_strerror(errno));
 }
 
 /* Attaches to every candidate; returns how many are running, -1 on error. */
@@ -534,7 +534,7 @@ send_all(struct pidfd_proc *p, int n, int sig)
 			break;
 		case -1:
 			log_err("%d (%s): send %s: %s", (int)p[i].pid, p[i].comm, name,
-				strerror(errno));
+				net_strerror(errno));
 			p[i].gone = 3;
 			rc = -1;
 			break;
@@ -565,7 +565,7 @@ run_schedule(const struct kill_sched *s, struct pidfd_proc *p, int n)
 		while (count_running(p, n) && (r = pidfd_wait(p, n, &dl)) > 0)
 			report_exits(p, n, t0);
 		if (r < 0) {
-			log_err("wait: %s", strerror(errno));
+			log_err("wait: %s", net_strerror(errno));
 			return EX_FAIL;
 		}
 	}

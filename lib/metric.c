@@ -40,7 +40,7 @@ metric_strerror(int code)
 	case METRIC_EBAD:
 		return "malformed value";
 	}
-	return code < 0 ? strerror(-code) : "unknown error";
+	return code < 0 ? net_strerror(code) : "unknown error";
 }
 
 /* ---- characters and numbers ------------------------------------------------ */

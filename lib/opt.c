@@ -112,7 +112,7 @@ opt_take(struct optstate *o, const struct applet *a, const struct opt *p)
 	if (p->id == 'h') {
 		help_print(a);
 		if (out_flush())
-			die(EX_FAIL, "stdout: %s", strerror(errno));
+			die(EX_FAIL, "stdout: %s", net_strerror(errno));
 		exit(EX_OK);
 	}
 	if (p->arg == ARG_NUM && num_parse(o->arg, 0, LLONG_MAX, &o->num))

@@ -137,13 +137,13 @@ hdrfile_read(const char *path, char *buf, size_t size)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
-		die(EX_FAIL, "%s: open: %s", path, strerror(errno));
+		die(EX_FAIL, "%s: open: %s", path, net_strerror(errno));
 	while ((r = read(fd, buf + len, size - len)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			close(fd);
-			die(EX_FAIL, "%s: read: %s", path, strerror(errno));
+			die(EX_FAIL, "%s: read: %s", path, net_strerror(errno));
 		}
 		len += (size_t)r;
 		if (len == size) {
@@ -422,7 +422,7 @@ file_exists(const char *path)
 		return 1;
 	if (errno == ENOENT)
 		return 0;
-	log_err("%s: stat: %s", path, strerror(errno));
+	log_err("%s: stat: %s", path, net_strerror(errno));
 	return -1;
 }
 
@@ -468,7 +468,7 @@ dir_sync(const char *path)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0 || fsync(fd) < 0)
-		log_warn("%s: fsync: %s", dir, strerror(errno));
+		log_warn("%s: fsync: %s", dir, net_strerror(errno));
 	if (fd >= 0)
 		close(fd);
 }
@@ -482,7 +482,7 @@ file_neither(const char *from, const char *to)
 	struct stat st;
 
 	if (stat(dir, &st) < 0)
-		log_err("%s: directory %s: %s", from, dir, strerror(errno));
+		log_err("%s: directory %s: %s", from, dir, net_strerror(errno));
 	else
 		log_err("%s, %s: neither exists; changed nothing", from, to);
 }
@@ -516,7 +516,7 @@ file_set(const struct pool_cfg *c, const struct pool_target *t, int depool)
 		return 0;
 	}
 	if (rename_noreplace(from, to) < 0) {
-		log_err("%s: rename to %s: %s", from, to, strerror(errno));
+		log_err("%s: rename to %s: %s", from, to, net_strerror(errno));
 		return -1;
 	}
 	dir_sync(t->arg);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: 0BSD */
 /* err.c - net_strerror(): every code net/ returns, in words. System errors
- * (-errno, or a plain positive errno) go through strerror(); the TLS range
- * goes to tlserr_str() (tlserr.c); our own NET_E* codes come from the table
- * below, which follows the order of the enum in net.h. */
+ * (-errno, or a plain positive errno) come from our own table of the errno
+ * values a drainbox can meet, in musl's words (musl's strerror() holds all
+ * 130 and costs 2 KB of the binary; another value reads "error N"); the TLS
+ * range goes to tlserr_str() (tlserr.c); our own NET_E* codes come from the
+ * table below, which follows the order of the enum in net.h. */
+#include <errno.h>
 #include <string.h>
 
 #include "config.h"
@@ -55,6 +58,61 @@ static const char *const net_words[] = {
 	W(NET_ETLS_ENTROPY,	"no entropy: getrandom failed"),
 };
 
+/* The errno values, and their words in the same order, NUL-separated. */
+static const unsigned char sys_codes[] = {
+	EPERM, ENOENT, ESRCH, EINTR, EIO, ENXIO, EBADF, ECHILD, EAGAIN, ENOMEM,
+	EACCES, EFAULT, EBUSY, EEXIST, EXDEV, ENODEV, ENOTDIR, EISDIR, EINVAL,
+	ENFILE, EMFILE, ETXTBSY, EFBIG, ENOSPC, EROFS, EMLINK, EPIPE, ERANGE,
+	ENAMETOOLONG, ENOSYS, ENOTEMPTY, ELOOP, EOVERFLOW, ENOTSOCK, EMSGSIZE,
+	EPROTONOSUPPORT, EOPNOTSUPP, EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL,
+	ENETDOWN, ENETUNREACH, ECONNABORTED, ECONNRESET, ENOBUFS, ENOTCONN,
+	ETIMEDOUT, ECONNREFUSED, EHOSTDOWN, EHOSTUNREACH, EALREADY, EINPROGRESS,
+	ESTALE, EDQUOT, EPROTO
+};
+static const char sys_words[] =
+	"Operation not permitted\0No such file or directory\0No such process\0"
+	"Interrupted system call\0I/O error\0No such device or address\0"
+	"Bad file descriptor\0No child process\0"
+	"Resource temporarily unavailable\0Out of memory\0Permission denied\0"
+	"Bad address\0Resource busy\0File exists\0Cross-device link\0"
+	"No such device\0Not a directory\0Is a directory\0Invalid argument\0"
+	"Too many open files in system\0No file descriptors available\0"
+	"Text file busy\0File too large\0No space left on device\0"
+	"Read-only file system\0Too many links\0Broken pipe\0"
+	"Result not representable\0Filename too long\0"
+	"Function not implemented\0Directory not empty\0Symbolic link loop\0"
+	"Value too large for data type\0Not a socket\0Message too large\0"
+	"Protocol not supported\0Not supported\0"
+	"Address family not supported by protocol\0Address in use\0"
+	"Address not available\0Network is down\0Network unreachable\0"
+	"Connection aborted\0Connection reset by peer\0"
+	"No buffer space available\0Socket not connected\0"
+	"Operation timed out\0Connection refused\0Host is down\0"
+	"Host is unreachable\0Operation already in progress\0"
+	"Operation in progress\0Stale file handle\0Quota exceeded\0"
+	"Protocol error";
+
+/* An errno value in words; "error N" for one not in the table. */
+static const char *
+sys_strerror(int e)
+{
+	static char other[16];
+	const char *w = sys_words;
+	char *p = other + sizeof(other);
+	size_t i;
+
+	for (i = 0; i < sizeof(sys_codes); i++, w += strlen(w) + 1)
+		if (sys_codes[i] == e)
+			return w;
+	*--p = 0;
+	do
+		*--p = (char)('0' + e % 10);
+	while (e /= 10);
+	p -= 6;
+	memcpy(p, "error ", 6);
+	return p;
+}
+
 const char *
 net_strerror(int code)
 {
@@ -63,9 +121,9 @@ net_strerror(int code)
 	if (code == 0)
 		return "success";
 	if (code > 0 && code < 4096)
-		return strerror(code);
+		return sys_strerror(code);
 	if (code < 0 && code > -4096)
-		return strerror(-code);
+		return sys_strerror(-code);
 	if (CFG_TLS && code >= NET_ETLS_END && code <= NET_ETLS_BASE)
 		return tlserr_str(code);
 	i = (size_t)((long)code - NET_EAGAIN);
