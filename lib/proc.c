@@ -4,7 +4,10 @@
  * executable, the /proc scan behind -n NAME, and strict PID text. All of
  * /proc is hostile text: a comm may hold spaces, parentheses, newlines or
  * escape sequences, so the comm ends at the LAST ')' and is made printable
- * before anyone logs it. Fixed buffers only, nothing allocated. */
+ * before anyone logs it. The scan is the cost of -n (syscalls on /proc are
+ * dear: some 5 us an open/close in a VM), so it rules processes out with
+ * the cheapest read that can (scan_match) and reads the stat line only for
+ * a match. Fixed buffers only, nothing allocated. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -15,24 +18,27 @@
 
 #define PF_KTHREAD 0x00200000UL
 
-/* Reads at most size - 1 bytes of path into buf, NUL-terminated; returns
- * the count or -1 with errno. */
+/* Reads path into buf, at most size - 1 bytes, NUL-terminated, in ONE
+ * read(2); returns the count or -1 with errno. One read gets all there is
+ * whenever it fits, so a second read, which could only return 0, is
+ * skipped: stat and comm are single-record seq files (single_open), whose
+ * read copies the whole record when the buffer holds it; cmdline's read
+ * copies the argument area page after page until the count is met or the
+ * area ends. A read short of size - 1 is thus the end, and a full one a
+ * file cut at size - 1, as before. No O_CLOEXEC: drainbox never execs,
+ * and musl follows an O_CLOEXEC open with an fcntl(F_SETFD) of its own,
+ * one more syscall for each file of a scan. */
 static ssize_t
 file_read(const char *path, char *buf, size_t size)
 {
-	ssize_t n = 0, got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
 
 	if (fd < 0)
 		return -1;
-	while ((size_t)got < size - 1) {
-		n = read(fd, buf + got, size - 1 - (size_t)got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += n;
-	}
+	do
+		n = read(fd, buf, size - 1);
+	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		int e = errno;
 		close(fd);
@@ -40,8 +46,8 @@ file_read(const char *path, char *buf, size_t size)
 		return -1;
 	}
 	close(fd);
-	buf[got] = 0;
-	return got;
+	buf[n] = 0;
+	return n;
 }
 
 /* "/proc/PID/what" into buf (32 bytes: what is at most "cmdline"). */
@@ -224,26 +230,57 @@ argv0_match(pid_t pid, const char *name)
 	return !strcmp(buf, name) || !strcmp(base_of(buf), name);
 }
 
-/* The executable's path or basename is name; a replaced binary reads
- * "x (deleted)". */
+/* The executable's path exe, or its basename, is name; a replaced binary
+ * reads "x (deleted)". */
+static int
+exe_is(const char *exe, const char *name)
+{
+	static const char del[] = " (deleted)";
+	const char *b = base_of(exe);
+	size_t len = strlen(b), nlen = strlen(name);
+
+	if (!strcmp(b, name) || !strcmp(exe, name))
+		return 1;
+	return len == nlen + sizeof(del) - 1 && !memcmp(b, name, nlen) &&
+	       !strcmp(b + nlen, del);
+}
+
+/* The /proc/PID/exe link into buf (4096 bytes), NUL-terminated; returns
+ * its length or -1 with errno (readlink(2)). */
+static ssize_t
+exe_read(pid_t pid, char *buf)
+{
+	char path[32];
+	ssize_t n = readlink(proc_path(path, pid, "exe"), buf, 4095);
+
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
 static int
 exe_match(pid_t pid, const char *name)
 {
-	static const char del[] = " (deleted)";
-	char path[32], buf[4096];
-	const char *b;
-	size_t len;
-	ssize_t n = readlink(proc_path(path, pid, "exe"), buf, sizeof(buf) - 1);
+	char buf[4096];
+
+	return exe_read(pid, buf) > 0 && exe_is(buf, name);
+}
+
+/* The comm from /proc/PID/comm, cheaper than the stat line: the same bytes
+ * and a '\n'; made printable and cut as proc_stat_parse does, so both
+ * compare alike. Returns 0, or -1 when it cannot be read (gone). */
+static int
+comm_read(pid_t pid, char comm[PROC_COMM_MAX])
+{
+	char path[32], buf[PROC_COMM_MAX + 2];
+	ssize_t n = file_read(proc_path(path, pid, "comm"), buf, sizeof(buf));
 
 	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	b = base_of(buf);
-	len = strlen(b);
-	if (!strcmp(b, name) || !strcmp(buf, name))
-		return 1;
-	return len == strlen(name) + sizeof(del) - 1 && !memcmp(b, name, strlen(name)) &&
-	       !strcmp(b + strlen(name), del);
+		return -1;
+	if (buf[n - 1] == '\n')
+		n--;
+	comm_copy(comm, buf, (size_t)n);
+	return 0;
 }
 
 int
@@ -254,11 +291,55 @@ proc_name_match(pid_t pid, const struct proc_stat *st, const char *name)
 	return !strcmp(st->comm, name) || argv0_match(pid, name) || exe_match(pid, name);
 }
 
+/* 1 when process pid can be a match: its stat line (read into st) reads,
+ * and it is neither a kernel thread nor exited. */
+static int
+stat_live(pid_t pid, struct proc_stat *st)
+{
+	return !proc_stat_read(pid, st) && !proc_exited(st) && !(st->flags & PF_KTHREAD);
+}
+
+/* proc_name_match for the scan, and never a kernel thread or an exited
+ * process; st is read for a match. The same answer for less: for most
+ * processes, one readlink (2.5 us in a VM) of /proc/PID/exe, not the stat
+ * line (10 us), cmdline (7 us) and the link. ENOENT there means the
+ * process has no memory map (the link is taken from it): a kernel thread,
+ * a zombie, one past exit_mm() in its exit, or one gone; none of them can
+ * match (exit_mm comes before the zombie state: the old stat-first order
+ * could still match such a process, an instant before its exit). Any other
+ * error, EACCES above all (another user's process, or a non-dumpable one,
+ * without CAP_SYS_PTRACE over it), says nothing: the stat line then comes
+ * first, to rule out kernel threads and zombies, and its comm is used.
+ * Else the link (its path, basename, "NAME (deleted)"), /proc/PID/comm
+ * (6 us: prctl(PR_SET_NAME) and scripts make it differ from the link) and
+ * argv[0] (exec -a) in turn, and the stat line only after a match, for the
+ * start time and the final say on the state and the kernel-thread flag.
+ * noexe: /proc/self/exe did not read, so ENOENT cannot be trusted. */
+static int
+scan_match(pid_t pid, const char *name, int noexe, struct proc_stat *st)
+{
+	char buf[4096], comm[PROC_COMM_MAX];
+	ssize_t n = exe_read(pid, buf);
+
+	if (n < 0 && errno == ENOENT && !noexe)
+		return 0;
+	if (n < 0)
+		return stat_live(pid, st) &&
+		       (!strcmp(st->comm, name) || argv0_match(pid, name));
+	if (exe_is(buf, name))
+		return stat_live(pid, st);
+	if (comm_read(pid, comm))
+		return 0;
+	if (strcmp(comm, name) && !argv0_match(pid, name))
+		return 0;
+	return stat_live(pid, st);
+}
+
 /* One /proc entry: counts it in *count (and out[]) when it is a process
  * called name. */
 static void
 find_one(const char *d_name, const char *name, struct proc_found *out, int max,
-	 int *count, pid_t self)
+	 int *count, pid_t self, int noexe)
 {
 	struct proc_stat st;
 	pid_t pid;
@@ -266,9 +347,7 @@ find_one(const char *d_name, const char *name, struct proc_found *out, int max,
 	if (d_name[0] < '0' || d_name[0] > '9' ||
 	    proc_pid_parse(d_name, strlen(d_name), &pid) || pid == self)
 		return;
-	if (proc_stat_read(pid, &st) || proc_exited(&st) || (st.flags & PF_KTHREAD))
-		return;
-	if (!proc_name_match(pid, &st, name))
+	if (!scan_match(pid, name, noexe, &st))
 		return;
 	if (*count < max) {
 		out[*count].pid = pid;
@@ -287,24 +366,32 @@ struct dent64 {
 };
 
 /* getdents64(2) into a static buffer: opendir() would pull in malloc, some
- * 7 KB of a static binary that otherwise never allocates. */
+ * 7 KB of a static binary that otherwise never allocates. Our own exe link
+ * always reads on Linux; a /proc without those links (an emulation) makes
+ * every process fall back to the stat line. */
 int
 proc_find(const char *name, struct proc_found *out, int max)
 {
 	static uint64_t buf[512];
 	const struct dent64 *e;
+	char exe[4096];
 	long n, off;
-	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), count = 0;
+	int fd = open("/proc", O_RDONLY | O_DIRECTORY), count = 0, noexe;
 	pid_t self = getpid();
 
 	if (fd < 0)
 		return -1;
+	if (!*name) {
+		close(fd);
+		return 0;
+	}
+	noexe = exe_read(self, exe) < 0;
 	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
 		for (off = 0; off < n; off += e->reclen) {
 			e = (const struct dent64 *)(const void *)((const char *)buf + off);
 			if (e->reclen == 0)
 				break;
-			find_one(e->name, name, out, max, &count, self);
+			find_one(e->name, name, out, max, &count, self, noexe);
 		}
 	if (n < 0) {
 		int err = errno;
