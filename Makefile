@@ -143,6 +143,7 @@ size: all
 	@echo "biggest symbols:"
 	@nm --size-sort -S -r $(B)/drainbox.unstripped | head -25
 	@file $(B)/drainbox | grep -q 'statically linked' && echo "static: yes" || { echo "static: NO"; exit 1; }
+	@B=$(B) MAKE="$(MAKE)" sh tests/bench/size.sh
 
 lint: all
 	@fail=0; for a in $(APPLETS); do \
