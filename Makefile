@@ -66,7 +66,7 @@ $(B)/%.o: %.c $(B)/config.h lib/lib.h net/net.h net/tls.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WERROR) -c -o $@ $<
 
-$(B)/drainbox.unstripped: $(OBJ) $(LIBS)
+$(B)/drainbox.unstripped: $(OBJ) $(LIBS) config.mk
 	$(if $(V),,@echo '  LD   $@';)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
 
 $(B)/drainbox: $(B)/drainbox.unstripped

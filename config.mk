@@ -23,8 +23,10 @@ CPPFLAGS = -D_GNU_SOURCE -I. -DNDEBUG
 CFLAGS   = -std=c99 -Os -pipe -Wall -Wextra -Wshadow -Wmissing-prototypes \
            -Wstrict-prototypes -ffunction-sections -fdata-sections \
            -fno-asynchronous-unwind-tables -fno-unwind-tables
+# common-page-size=64: ld may otherwise pad the file up to 4 KB to save a
+# page of memory at the start of the data segment
 LDFLAGS  = -static -Wl,--gc-sections -Wl,-z,noseparate-code \
-           -Wl,--build-id=none -Wl,-z,norelro
+           -Wl,-z,common-page-size=64 -Wl,--build-id=none -Wl,-z,norelro
 # warnings are errors; `make WERROR=` for a compiler newer than ours
 WERROR   = -Werror
 STRIP    = strip

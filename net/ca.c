@@ -374,6 +374,19 @@ static const unsigned char oid_ecdsa_sig[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x0
 static const unsigned char oid_bc[] = { 0x55, 0x1d, 0x13 };
 static const unsigned char oid_san[] = { 0x55, 0x1d, 0x11 };
 
+/* The BearSSL curve an OID names: P-256, P-384, P-521, else 0. */
+static int
+der_curve(const struct der *oid)
+{
+	if (der_is(oid, oid_p256, sizeof oid_p256))
+		return BR_EC_secp256r1;
+	if (der_is(oid, oid_p384, sizeof oid_p384))
+		return BR_EC_secp384r1;
+	if (der_is(oid, oid_p521, sizeof oid_p521))
+		return BR_EC_secp521r1;
+	return 0;
+}
+
 /* The RSA or EC (P-256/384/521) key of a SubjectPublicKeyInfo element; its
  * pointers go into spki. Returns 0, or -1 (malformed or unsupported). */
 static int
@@ -415,13 +428,7 @@ der_spki_key(const struct der *spki, br_x509_pkey *pk)
 	    || der_want(&q, v.p + v.len, 0x06, &param) < 0)
 		return -1;
 	pk->key_type = BR_KEYTYPE_EC;
-	if (der_is(&param, oid_p256, sizeof oid_p256))
-		pk->key.ec.curve = BR_EC_secp256r1;
-	else if (der_is(&param, oid_p384, sizeof oid_p384))
-		pk->key.ec.curve = BR_EC_secp384r1;
-	else if (der_is(&param, oid_p521, sizeof oid_p521))
-		pk->key.ec.curve = BR_EC_secp521r1;
-	else
+	if (!(pk->key.ec.curve = der_curve(&param)))
 		return -1;
 	pk->key.ec.q = (unsigned char *)bits.p;
 	pk->key.ec.qlen = bits.len;
@@ -622,34 +629,131 @@ ca_load_chain(const char *path, br_x509_certificate **chain, size_t *n,
 	return 0;
 }
 
+/* Bits in the big-endian number v (no leading zero bytes). */
+static uint32_t
+der_bitlen(const struct der *v)
+{
+	uint32_t n = (uint32_t)(v->len - 1) * 8;
+	unsigned top = v->p[0];
+
+	for (; top; top >>= 1)
+		n++;
+	return n;
+}
+
+/* RSAPrivateKey (RFC 8017 A.1.2), two primes: version 0, n, e, d, p, q,
+ * dp, dq, qinv. */
+static int
+key_rsa(const struct der *seq, struct ca_key *k)
+{
+	const unsigned char *p = seq->p, *end = seq->p + seq->len;
+	struct der v[9];
+	int i;
+
+	for (i = 0; i < 9; i++)
+		if (der_uint(&p, end, &v[i]) < 0)
+			return -1;
+	if (v[0].len != 1 || v[0].p[0] != 0 || v[1].p[0] == 0)
+		return -1;
+	k->type = BR_KEYTYPE_RSA;
+	k->rsa.n_bitlen = der_bitlen(&v[1]);
+	k->rsa.p = (unsigned char *)v[4].p;
+	k->rsa.plen = v[4].len;
+	k->rsa.q = (unsigned char *)v[5].p;
+	k->rsa.qlen = v[5].len;
+	k->rsa.dp = (unsigned char *)v[6].p;
+	k->rsa.dplen = v[6].len;
+	k->rsa.dq = (unsigned char *)v[7].p;
+	k->rsa.dqlen = v[7].len;
+	k->rsa.iq = (unsigned char *)v[8].p;
+	k->rsa.iqlen = v[8].len;
+	return 0;
+}
+
+/* ECPrivateKey (RFC 5915): version 1, the secret, then [0] the curve,
+ * which PKCS#8 may leave out (it names the curve itself: curve). */
+static int
+key_ec(const struct der *seq, int curve, struct ca_key *k)
+{
+	const unsigned char *p = seq->p, *end = seq->p + seq->len, *q;
+	struct der ver, x, ctx, oid;
+	unsigned tag;
+
+	if (der_uint(&p, end, &ver) < 0 || ver.len != 1 || ver.p[0] != 1 ||
+	    der_want(&p, end, 0x04, &x) < 0 || x.len == 0)
+		return -1;
+	if (p < end && der_get(&p, end, &tag, &ctx) == 0 && tag == 0xa0) {
+		q = ctx.p;
+		if (der_want(&q, ctx.p + ctx.len, 0x06, &oid) < 0)
+			return -1;
+		curve = der_curve(&oid);
+	}
+	if (!curve)
+		return -1;
+	k->type = BR_KEYTYPE_EC;
+	k->ec.curve = curve;
+	k->ec.x = (unsigned char *)x.p;
+	k->ec.xlen = x.len;
+	return 0;
+}
+
+/* PrivateKeyInfo (RFC 5208): version, the algorithm, the key (PKCS#1 or
+ * SEC1) in an OCTET STRING. */
+static int
+key_pkcs8(const struct der *seq, struct ca_key *k)
+{
+	const unsigned char *p = seq->p, *end = seq->p + seq->len, *q, *r;
+	struct der ver, alg, oid, param, inner, key;
+
+	if (der_uint(&p, end, &ver) < 0 || ver.len != 1 || ver.p[0] > 1 ||
+	    der_want(&p, end, 0x30, &alg) < 0 || der_want(&p, end, 0x04, &inner) < 0)
+		return -1;
+	q = alg.p;
+	r = inner.p;
+	if (der_want(&q, alg.p + alg.len, 0x06, &oid) < 0 ||
+	    der_want(&r, inner.p + inner.len, 0x30, &key) < 0)
+		return -1;
+	if (der_is(&oid, oid_rsa, sizeof oid_rsa))
+		return key_rsa(&key, k);
+	if (!der_is(&oid, oid_ec, sizeof oid_ec) ||
+	    der_want(&q, alg.p + alg.len, 0x06, &param) < 0)
+		return -1;
+	return key_ec(&key, der_curve(&param), k);
+}
+
 static int
 ca_add_key(void *ctx, const char *name, const unsigned char *der, size_t len)
 {
-	br_skey_decoder_context *kd = ctx;
+	const unsigned char *p = der;
+	struct der seq;
+	int r;
 
-	if (strcmp(name, "RSA PRIVATE KEY") && strcmp(name, "EC PRIVATE KEY")
-	    && strcmp(name, "PRIVATE KEY"))
-		return 0;
-	br_skey_decoder_init(kd);
-	br_skey_decoder_push(kd, der, len);
-	if (br_skey_decoder_last_error(kd) != 0)
-		return NET_ETLS_KEY;
-	return 1;	/* the first key wins */
+	if (der_want(&p, der + len, 0x30, &seq) < 0 || p != der + len)
+		r = -1;
+	else if (!strcmp(name, "RSA PRIVATE KEY"))
+		r = key_rsa(&seq, ctx);
+	else if (!strcmp(name, "EC PRIVATE KEY"))
+		r = key_ec(&seq, 0, ctx);
+	else if (!strcmp(name, "PRIVATE KEY"))
+		r = key_pkcs8(&seq, ctx);
+	else
+		return 0;	/* another object (EC PARAMETERS...): skipped */
+	return r < 0 ? NET_ETLS_KEY : 1;	/* the first key wins */
 }
 
 int
-ca_load_key(const char *path, br_skey_decoder_context *kd)
+ca_load_key(const char *path, struct ca_key *k)
 {
 	struct ca_file f;
 	int e;
 
-	if ((e = ca_file_read(path, &f)) == 0) {
-		e = ca_pem_each(&f, NET_ETLS_KEY, kd, ca_add_key);
-		ca_file_drop(&f);
-	}
+	if ((e = ca_file_read(path, &f)) < 0)
+		return e == -ENOMEM ? e : NET_ETLS_KEY;
+	e = ca_pem_each(&f, NET_ETLS_KEY, k, ca_add_key);
 	if (e == 1)
-		return 0;
-	return e == -ENOMEM ? e : NET_ETLS_KEY;
+		return 0;	/* f stays mapped: k points into it */
+	ca_file_drop(&f);
+	return NET_ETLS_KEY;
 }
 
 /* ---- --pin ------------------------------------------------------------------ */

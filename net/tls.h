@@ -87,10 +87,20 @@ int ca_load_anchors(const char *path, br_x509_trust_anchor **ta, size_t *n);
 int ca_load_chain(const char *path, br_x509_certificate **chain, size_t *n,
 		  int *issuer_key_type);
 
-/* The first "RSA PRIVATE KEY", "EC PRIVATE KEY" or "PRIVATE KEY" (PKCS#8,
- * unencrypted) of path, decoded into kd (which then owns the key bytes).
- * Returns 0, -ENOMEM or NET_ETLS_KEY. */
-int ca_load_key(const char *path, br_skey_decoder_context *kd);
+/* A client's private key: type BR_KEYTYPE_RSA (rsa) or BR_KEYTYPE_EC (ec,
+ * P-256/384/521). */
+struct ca_key {
+	int type;
+	br_rsa_private_key rsa;
+	br_ec_private_key ec;
+};
+
+/* The first "RSA PRIVATE KEY" (PKCS#1, two primes), "EC PRIVATE KEY"
+ * (SEC1) or "PRIVATE KEY" (PKCS#8, unencrypted, RSA or EC) of path, decoded
+ * by our own DER walk (BearSSL's br_skey_decoder costs 2.4 KB). k points
+ * into the file's bytes, kept mapped for the process's life. Returns 0,
+ * -ENOMEM or NET_ETLS_KEY (unreadable, malformed or unsupported). */
+int ca_load_key(const char *path, struct ca_key *k);
 
 /* The RSA or EC (P-256/384/521) key of the DER certificate der[0..len);
  * pk's pointers go into der. Returns 0, or -1 (malformed, unsupported). */

@@ -50,7 +50,7 @@ struct tls_x509 {
 static struct {
 	br_ssl_client_context sc;
 	br_x509_minimal_context xc;
-	br_skey_decoder_context kd;	/* client key */
+	struct ca_key key;	/* client key */
 	struct tls_x509 xw;
 	br_x509_pkey eekey;	/* end-entity key when not verifying */
 	unsigned char iobuf[BR_SSL_BUFSIZE_MONO];
@@ -239,7 +239,7 @@ tls_profile(int keytype, const br_x509_certificate *chain, size_t nchain,
 	br_ssl_engine_set_prf_sha256(e, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(e, &br_tls12_sha384_prf);
 	br_ssl_engine_set_gcm(e, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
-	br_ssl_engine_set_aes_ctr(e, &br_aes_ct64_ctr_vtable);
+	br_ssl_engine_set_aes_ctr(e, &br_aes_ct_ctr_vtable);
 	br_ssl_engine_set_ghash(e, &br_ghash_ctmul64);
 	br_ssl_engine_set_chapol(e, &br_sslrec_in_chapol_vtable,
 		&br_sslrec_out_chapol_vtable);
@@ -251,10 +251,10 @@ tls_profile(int keytype, const br_x509_certificate *chain, size_t nchain,
 	br_ssl_engine_set_x509(e, &T.xw.vtable);
 	if (keytype == BR_KEYTYPE_RSA)
 		br_ssl_client_set_single_rsa(&T.sc, chain, nchain,
-			br_skey_decoder_get_rsa(&T.kd), &br_rsa_i31_pkcs1_sign);
+			&T.key.rsa, &br_rsa_i31_pkcs1_sign);
 	else if (keytype == BR_KEYTYPE_EC)
 		br_ssl_client_set_single_ec(&T.sc, chain, nchain,
-			br_skey_decoder_get_ec(&T.kd), BR_KEYTYPE_SIGN,
+			&T.key.ec, BR_KEYTYPE_SIGN,
 			(unsigned)issuer, TLS_EC, &br_ecdsa_i31_sign_asn1);
 }
 
@@ -309,9 +309,9 @@ tls_init(const struct tls_cfg *cfg)
 			return NET_ETLS_KEY;
 		if ((e = ca_load_chain(cfg->cert, &chain, &nchain, &issuer)) < 0)
 			return e;
-		if ((e = ca_load_key(cfg->key, &T.kd)) < 0)
+		if ((e = ca_load_key(cfg->key, &T.key)) < 0)
 			return e;
-		keytype = br_skey_decoder_key_type(&T.kd);
+		keytype = T.key.type;
 	}
 	tls_profile(keytype, chain, nchain, issuer);
 	tls_clock();	/* raises TLS_NOTE_CLOCK early, for the caller */
