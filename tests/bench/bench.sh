@@ -240,10 +240,22 @@ EOF
 	_pm=$T_MED _pmean=$T_MEAN
 	[ -e "$_d/health" ] || say "  (the health file is not back: a run went wrong)"
 	say "  (drain waits for the process to exit, through a pidfd; the script does not wait)"
+	say "  (-n and pidof scan every process: $(proc_census) now)"
 	_r=$(ratio "$_bm" "$_dm")
 	say "  drain -n (finds the process as pidof does) takes 1/$_r of the script's time (median; mean 1/$(ratio "$_bmean" "$_dmean"))"
 	say "  drain --pid (\$MAINPID under systemd) takes 1/$(ratio "$_bm" "$_pm") (median; mean 1/$(ratio "$_bmean" "$_pmean"))"
 	goal "drain <= 1/10 of the bash script's time (drain -n: 1/$_r)" "$(ge "$_r" 10)"
+}
+
+# proc_census: "N processes, K of them kernel threads" (an empty cmdline;
+# the scan drops those after one readlink of their missing exe link)
+proc_census() {
+	_all=0 _kt=0
+	for _p in /proc/[0-9]*; do
+		_all=$((_all + 1))
+		[ -n "$(cat "$_p/cmdline" 2>/dev/null | head -c 1)" ] || _kt=$((_kt + 1))
+	done
+	echo "$_all processes, $_kt of them kernel threads"
 }
 
 # ---- the HAProxy scenario: stop time ------------------------------------------------
