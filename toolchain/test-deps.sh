@@ -4,7 +4,8 @@
 # Usage: sh toolchain/test-deps.sh [--bench]
 # Test peers: haproxy, nginx, openssl, curl, wget, clang with its runtime
 # (libFuzzer, ASan, UBSan), procps, file, python3 (+ yaml), systemd (for
-# systemd-analyze), e2fsprogs (chattr), util-linux, and for tests/dns.test
+# systemd-analyze), e2fsprogs (chattr), util-linux (setpriv: a package of
+# its own on Alpine), and for tests/dns.test
 # dnsmasq (Debian dnsmasq-base: the binary, no service) and iproute2 (ip,
 # ss). --bench adds busybox and hyperfine.
 # When root on Debian or Alpine the missing ones are installed (apt-get or
@@ -35,7 +36,7 @@ done
 # ---- package names per system ----
 if [ -f /etc/alpine-release ] && command -v apk >/dev/null 2>&1; then
 	sys=alpine
-	want="haproxy nginx openssl curl wget clang compiler-rt procps file python3 py3-yaml e2fsprogs util-linux dnsmasq iproute2"
+	want="haproxy nginx openssl curl wget clang compiler-rt procps file python3 py3-yaml e2fsprogs util-linux setpriv dnsmasq iproute2"
 	[ $bench = n ] || want="$want busybox hyperfine"
 	installed() { apk info -e "$1" >/dev/null 2>&1; }
 	install_cmd="apk add --no-cache"
