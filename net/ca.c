@@ -12,7 +12,9 @@
  * straight from mmap(2), not malloc(3) (which would add some 9 KB to the
  * static binary for these few blocks); the ca_ee_* walkers take none.
  * Every input is treated as hostile: each DER element is checked against
- * the bounds of the one that holds it. */
+ * the bounds of the one that holds it. Each ca_load_* reads its file and
+ * hands the text to the ca_parse_* of the same name, which works on memory
+ * and is what tests/fuzz/f_ca.c drives. */
 #include <bearssl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +26,6 @@
 #include "net/tls.h"
 
 #define CA_FILE_MAX	(8 << 20)	/* a PEM file larger than this is refused */
-#define CA_CHAIN_MAX	16		/* client certificates */
 
 /* ---- memory and files ---------------------------------------------------------- */
 
@@ -177,19 +178,19 @@ ca_pem_body(unsigned char **pp, unsigned char *end)
 	return -1;
 }
 
-/* Calls each(ctx, name, der, len) for every PEM object of f, in order,
- * decoding each in place (f's text is changed); text outside objects is
- * skipped. each returns 0 to go on, anything else to stop with that value.
- * Returns 0, bad (a malformed object) or each's value. */
+/* Calls each(ctx, name, der, len) for every PEM object of pem[0..len), in
+ * order, decoding each in place (the text is changed); text outside objects
+ * is skipped. each returns 0 to go on, anything else to stop with that
+ * value. Returns 0, bad (a malformed object) or each's value. */
 static int
-ca_pem_each(struct ca_file *f, int bad, void *ctx,
+ca_pem_each(unsigned char *pem, size_t len, int bad, void *ctx,
 	    int (*each)(void *, const char *, const unsigned char *, size_t))
 {
-	unsigned char *p, *end = f->p + f->len, *name, *e, *der;
+	unsigned char *p, *end = pem + len, *name, *e, *der;
 	long n;
 	int r = 0;
 
-	for (p = f->p; p < end && r == 0; ) {
+	for (p = pem; p < end && r == 0; ) {
 		if (!ca_starts(p, end, "-----BEGIN ")) {
 			p = ca_next_line(p, end);
 			continue;
@@ -465,7 +466,10 @@ ca_is_cert(const char *name)
  * mapping of the bundle's length: an anchor's bytes are parts of its
  * certificate's DER, which, decoded in place, lies within the bundle's
  * text of that object, so the copies never need more. The array grows by
- * doubling with mremap(2), which may move it: nothing points into it. */
+ * doubling with mremap(2), which may move it: nothing points into it.
+ * ca_free_anchors() finds both sizes again from the anchors alone: the
+ * capacity is the first of 64, 128, 256... to hold n, and the bytes run
+ * from the first anchor's DN to the end of the last one's key. */
 struct ca_tas {
 	br_x509_trust_anchor *ta;
 	size_t n, cap;
@@ -548,41 +552,67 @@ ca_add_anchor(void *ctx, const char *name, const unsigned char *der, size_t len)
 }
 
 int
-ca_load_anchors(const char *path, br_x509_trust_anchor **ta, size_t *n)
+ca_parse_anchors(unsigned char *pem, size_t len, br_x509_trust_anchor **ta,
+		 size_t *n)
 {
 	struct ca_tas t = { 0, 0, 0, 0, 0, 0 };
-	struct ca_file f;
 	int e;
 
-	if ((e = ca_file_read(path, &f)) < 0)
-		return e;
-	if (!(t.bytes = ca_map(f.len + 1))) {
-		ca_file_drop(&f);
+	if (!(t.bytes = ca_map(len + 1)))
 		return -ENOMEM;
-	}
 	t.next = t.bytes;
-	t.end = t.bytes + f.len;
-	e = ca_pem_each(&f, NET_ETLS_CA, &t, ca_add_anchor);
-	ca_file_drop(&f);
+	t.end = t.bytes + len;
+	e = ca_pem_each(pem, len, NET_ETLS_CA, &t, ca_add_anchor);
 	if (e == 0 && t.n == 0)
 		e = NET_ETLS_CA;
 	if (e < 0) {
-		munmap(t.bytes, f.len + 1);
+		munmap(t.bytes, len + 1);
 		if (t.cap)
 			munmap(t.ta, CA_TAS_SIZE(t.cap));
 		return e;
 	}
 	/* give back what was never touched; shrinking never moves a mapping */
-	mremap(t.bytes, f.len + 1, (size_t)(t.next - t.bytes), 0);
+	mremap(t.bytes, len + 1, (size_t)(t.next - t.bytes), 0);
 	*ta = t.ta;
 	*n = t.n;
 	return 0;
 }
 
+void
+ca_free_anchors(br_x509_trust_anchor *ta, size_t n)
+{
+	const br_x509_pkey *k = &ta[n - 1].pkey;
+	const unsigned char *end;
+	size_t cap = 64;
+
+	if (k->key_type == BR_KEYTYPE_RSA)
+		end = k->key.rsa.e + k->key.rsa.elen;
+	else
+		end = k->key.ec.q + k->key.ec.qlen;
+	munmap(ta[0].dn.data, (size_t)(end - ta[0].dn.data));
+	while (cap < n)
+		cap *= 2;
+	munmap(ta, CA_TAS_SIZE(cap));
+}
+
+int
+ca_load_anchors(const char *path, br_x509_trust_anchor **ta, size_t *n)
+{
+	struct ca_file f;
+	int e;
+
+	if ((e = ca_file_read(path, &f)) < 0)
+		return e;
+	e = ca_parse_anchors(f.p, f.len, ta, n);
+	ca_file_drop(&f);
+	return e;
+}
+
 /* ---- client certificate chain and key ------------------------------------------ */
 
-/* The chain points into its file's mapping, which is kept; the array is
- * static, as tls_init() loads one chain per process. */
+/* The chain points into the text ca_parse_chain() was given (for
+ * ca_load_chain, its file's mapping, which is kept); the array is static,
+ * as tls_init() loads one chain per process. */
 static br_x509_certificate ca_chain[CA_CHAIN_MAX];
 
 static int
@@ -602,23 +632,16 @@ ca_add_cert(void *ctx, const char *name, const unsigned char *der, size_t len)
 }
 
 int
-ca_load_chain(const char *path, br_x509_certificate **chain, size_t *n,
-	      int *issuer_key_type)
+ca_parse_chain(unsigned char *pem, size_t len, br_x509_certificate **chain,
+	       size_t *n, int *issuer_key_type)
 {
-	struct ca_file f;
 	struct ca_cert c;
 	size_t nc = 0;
 	int e;
 
-	if ((e = ca_file_read(path, &f)) == 0) {
-		e = ca_pem_each(&f, NET_ETLS_CERT, &nc, ca_add_cert);
-		if (e == 0 && nc == 0)
-			e = NET_ETLS_CERT;
-		if (e < 0)
-			ca_file_drop(&f);
-	}
-	if (e < 0)
-		return e == -ENOMEM ? e : NET_ETLS_CERT;
+	e = ca_pem_each(pem, len, NET_ETLS_CERT, &nc, ca_add_cert);
+	if (e < 0 || nc == 0)
+		return NET_ETLS_CERT;
 	/* the issuer's key type, from the algorithm that signed the first */
 	der_cert(ca_chain[0].data, ca_chain[0].data_len, &c);
 	*issuer_key_type = c.sigalg.len > sizeof oid_ecdsa_sig
@@ -627,6 +650,21 @@ ca_load_chain(const char *path, br_x509_certificate **chain, size_t *n,
 	*chain = ca_chain;
 	*n = nc;
 	return 0;
+}
+
+int
+ca_load_chain(const char *path, br_x509_certificate **chain, size_t *n,
+	      int *issuer_key_type)
+{
+	struct ca_file f;
+	int e;
+
+	if ((e = ca_file_read(path, &f)) < 0)
+		return e == -ENOMEM ? e : NET_ETLS_CERT;
+	e = ca_parse_chain(f.p, f.len, chain, n, issuer_key_type);
+	if (e < 0)
+		ca_file_drop(&f);	/* else kept: the chain points into it */
+	return e;
 }
 
 /* Bits in the big-endian number v (no leading zero bytes). */
@@ -642,12 +680,15 @@ der_bitlen(const struct der *v)
 }
 
 /* RSAPrivateKey (RFC 8017 A.1.2), two primes: version 0, n, e, d, p, q,
- * dp, dq, qinv. */
+ * dp, dq, qinv. n = pq must be as long as p and q say: BearSSL's
+ * br_rsa_i31_private() writes n_bitlen bits of p * q into a stack buffer
+ * sized by p and q, so a longer n from a bad file would overflow it. */
 static int
 key_rsa(const struct der *seq, struct ca_key *k)
 {
 	const unsigned char *p = seq->p, *end = seq->p + seq->len;
 	struct der v[9];
+	uint32_t nbits, pqbits;
 	int i;
 
 	for (i = 0; i < 9; i++)
@@ -655,8 +696,12 @@ key_rsa(const struct der *seq, struct ca_key *k)
 			return -1;
 	if (v[0].len != 1 || v[0].p[0] != 0 || v[1].p[0] == 0)
 		return -1;
+	nbits = der_bitlen(&v[1]);
+	pqbits = der_bitlen(&v[4]) + der_bitlen(&v[5]);
+	if (nbits > pqbits || nbits + 1 < pqbits)
+		return -1;
 	k->type = BR_KEYTYPE_RSA;
-	k->rsa.n_bitlen = der_bitlen(&v[1]);
+	k->rsa.n_bitlen = nbits;
 	k->rsa.p = (unsigned char *)v[4].p;
 	k->rsa.plen = v[4].len;
 	k->rsa.q = (unsigned char *)v[5].p;
@@ -728,17 +773,26 @@ ca_add_key(void *ctx, const char *name, const unsigned char *der, size_t len)
 	struct der seq;
 	int r;
 
+	if (strcmp(name, "RSA PRIVATE KEY") && strcmp(name, "EC PRIVATE KEY")
+	    && strcmp(name, "PRIVATE KEY"))
+		return 0;	/* another object (EC PARAMETERS...): skipped */
+	/* the name first: EC PARAMETERS, an OID, is no SEQUENCE */
 	if (der_want(&p, der + len, 0x30, &seq) < 0 || p != der + len)
 		r = -1;
-	else if (!strcmp(name, "RSA PRIVATE KEY"))
+	else if (name[0] == 'R')
 		r = key_rsa(&seq, ctx);
-	else if (!strcmp(name, "EC PRIVATE KEY"))
+	else if (name[0] == 'E')
 		r = key_ec(&seq, 0, ctx);
-	else if (!strcmp(name, "PRIVATE KEY"))
-		r = key_pkcs8(&seq, ctx);
 	else
-		return 0;	/* another object (EC PARAMETERS...): skipped */
+		r = key_pkcs8(&seq, ctx);
 	return r < 0 ? NET_ETLS_KEY : 1;	/* the first key wins */
+}
+
+int
+ca_parse_key(unsigned char *pem, size_t len, struct ca_key *k)
+{
+	return ca_pem_each(pem, len, NET_ETLS_KEY, k, ca_add_key) == 1
+	       ? 0 : NET_ETLS_KEY;
 }
 
 int
@@ -749,11 +803,9 @@ ca_load_key(const char *path, struct ca_key *k)
 
 	if ((e = ca_file_read(path, &f)) < 0)
 		return e == -ENOMEM ? e : NET_ETLS_KEY;
-	e = ca_pem_each(&f, NET_ETLS_KEY, k, ca_add_key);
-	if (e == 1)
-		return 0;	/* f stays mapped: k points into it */
-	ca_file_drop(&f);
-	return NET_ETLS_KEY;
+	if ((e = ca_parse_key(f.p, f.len, k)) < 0)
+		ca_file_drop(&f);	/* else kept: k points into it */
+	return e;
 }
 
 /* ---- --pin ------------------------------------------------------------------ */

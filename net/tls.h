@@ -70,9 +70,15 @@ void tls_close(struct conn *c);
 const char *tlserr_str(int code);
 
 /* ---- between tls_bearssl.c and ca.c (TLS engineer) ---------------------- */
-/* Only the two files that include <bearssl.h> first see these. All run at
+/* Only the files that include <bearssl.h> first see these. All run at
  * start-up (tls_init) and may allocate, except the ca_ee_* walkers, which
- * read a DER certificate in place with bounded work and never allocate. */
+ * read a DER certificate in place with bounded work and never allocate.
+ * Each ca_load_* reads its file, then calls the ca_parse_* of the same
+ * name, which works on memory (the fuzz target calls those): a parse
+ * decodes the PEM text pem[0..len) in place (the text is changed) and
+ * never reads outside it. */
+#define CA_CHAIN_MAX	16	/* certificates in a client chain */
+
 #ifdef BR_BEARSSL_H__
 /* Trust anchors from every CERTIFICATE in the PEM file path (subject DN
  * and key copied; certificates with keys other than RSA or EC P-256/384/521
@@ -81,11 +87,24 @@ const char *tlserr_str(int code);
  * usable certificate). */
 int ca_load_anchors(const char *path, br_x509_trust_anchor **ta, size_t *n);
 
-/* The certificate chain in path (end-entity first, at most 16) and the key
- * type (BR_KEYTYPE_RSA/EC) of the first one's issuer. Returns 0, -ENOMEM
- * or NET_ETLS_CERT. */
+/* As ca_load_anchors, from memory. The anchors are copies in two new
+ * mappings (pem may go once it returns); after a success, and only then,
+ * ca_free_anchors(ta, n) releases both. Returns 0, -ENOMEM or NET_ETLS_CA. */
+int ca_parse_anchors(unsigned char *pem, size_t len, br_x509_trust_anchor **ta,
+		     size_t *n);
+void ca_free_anchors(br_x509_trust_anchor *ta, size_t n);
+
+/* The certificate chain in path (end-entity first, at most CA_CHAIN_MAX)
+ * and the key type (BR_KEYTYPE_RSA/EC) of the first one's issuer. Returns
+ * 0, -ENOMEM or NET_ETLS_CERT. */
 int ca_load_chain(const char *path, br_x509_certificate **chain, size_t *n,
 		  int *issuer_key_type);
+
+/* As ca_load_chain, from memory; allocates nothing. *chain is a static
+ * array (the next call overwrites it) whose certificates point into pem.
+ * Returns 0 or NET_ETLS_CERT. */
+int ca_parse_chain(unsigned char *pem, size_t len, br_x509_certificate **chain,
+		   size_t *n, int *issuer_key_type);
 
 /* A client's private key: type BR_KEYTYPE_RSA (rsa) or BR_KEYTYPE_EC (ec,
  * P-256/384/521). */
@@ -101,6 +120,10 @@ struct ca_key {
  * into the file's bytes, kept mapped for the process's life. Returns 0,
  * -ENOMEM or NET_ETLS_KEY (unreadable, malformed or unsupported). */
 int ca_load_key(const char *path, struct ca_key *k);
+
+/* As ca_load_key, from memory; allocates nothing, and k's pointers go into
+ * pem. Returns 0 or NET_ETLS_KEY. */
+int ca_parse_key(unsigned char *pem, size_t len, struct ca_key *k);
 
 /* The RSA or EC (P-256/384/521) key of the DER certificate der[0..len);
  * pk's pointers go into der. Returns 0, or -1 (malformed, unsupported). */
