@@ -213,10 +213,15 @@ nap(int64_t ms)
 
 /* ---- step 1: depool ------------------------------------------------------- */
 
-/* pool_set() on target i alone, so drain knows which ones it changed. */
+/* pool_set() on target i alone, so drain knows which ones it changed. A
+ * depool is not fsynced: the repool after the kill fsyncs the directory
+ * (or step_repool does, when the file stays depooled), and a crash before
+ * that brings the node back in its pool, where its health check decides.
+ * One fsync per stop instead of two. */
 static int
 target_set(int i, int depool)
 {
+	d.one.sync_later = depool;
 	d.one.suffix = d.pc.suffix;
 	d.one.body = d.pc.body;
 	memcpy(d.one.hdrs, d.pc.hdrs, sizeof(d.one.hdrs));
@@ -457,6 +462,8 @@ step_repool(int *rc)
 	int n = pool_count(&d.pc, 0, POOL_FILE), i;
 
 	if (n && (d.no_repool || d.no_kill)) {
+		if (!dry_run)
+			pool_sync(&d.pc);
 		log_info("health file%s stay%s depooled (%s)", plural(n), n == 1 ? "s" : "",
 			 d.no_repool ? "--no-repool" : "--no-kill: the service still runs");
 	} else if (n && dry_run) {

@@ -382,6 +382,7 @@ struct pool_cfg {
 	const char *body;	/* -d, or NULL */
 	char hdrs[POOL_MAX_HDRS + 1];	/* "Name: value\r\n"..., validated */
 	size_t hdrlen;
+	int sync_later;		/* renames are not fsynced: pool_sync() does it */
 };
 #define POOL_CFG_INIT { .suffix = ".disabled" }
 
@@ -413,6 +414,11 @@ void pool_start(struct pool_cfg *c, int depool);
  * (says what each would do, changes nothing; files are still looked at). URL targets need net_start() first; the
  * request timeout is n->request_ms. Returns EX_OK or EX_FAIL. Blocks. */
 int pool_set(struct pool_cfg *c, struct net_cfg *n, int depool, unsigned kinds);
+
+/* fsyncs the directory of every health-file target, so the renames in it
+ * last through a crash (pool_set does it at once unless c->sync_later).
+ * A failure is a warning. */
+void pool_sync(const struct pool_cfg *c);
 
 /* GETs url every interval_ms until it answers 2xx (EX_OK), until
  * timeout_ms (EX_TIMEOUT), or until stop_signal (EX_FAIL). Failures are

@@ -473,6 +473,16 @@ dir_sync(const char *path)
 		close(fd);
 }
 
+void
+pool_sync(const struct pool_cfg *c)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->t[i].kind == POOL_FILE)
+			dir_sync(c->t[i].arg);
+}
+
 /* Neither name exists: say whether the directory is the reason. */
 static void
 file_neither(const char *from, const char *to)
@@ -519,7 +529,8 @@ file_set(const struct pool_cfg *c, const struct pool_target *t, int depool)
 		log_err("%s: rename to %s: %s", from, to, net_strerror(errno));
 		return -1;
 	}
-	dir_sync(t->arg);
+	if (!c->sync_later)
+		dir_sync(t->arg);
 	log_info("renamed %s to %s", from, to);
 	return 1;
 }
