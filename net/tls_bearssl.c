@@ -2,12 +2,13 @@
 /* tls_bearssl.c - the TLS backend: one BearSSL client engine in static
  * storage, driven over the connected socket with poll(2) against the
  * caller's deadline. A trimmed profile keeps the binary small: TLS 1.2 only,
- * ECDHE with ECDSA or RSA certificates, AES-GCM and ChaCha20-Poly1305,
- * P-256/P-384/P-521, SHA-256/384/512. An X.509 wrapper around BearSSL's
- * minimal validator adds what it lacks: iPAddress names for https://IP/,
- * --pin (SHA-256 of the server's SubjectPublicKeyInfo; a match is enough,
- * without CA or name checks, so self-signed appliances work), and
- * --insecure (the key is taken unchecked). Entropy comes from getrandom(2);
+ * ECDHE with ECDSA or RSA certificates, AES-GCM (128 and 256; not
+ * ChaCha20-Poly1305: 2.6 KB, and every server that offers it offers
+ * AES-GCM too), P-256/P-384/P-521, SHA-256/384/512. An X.509 wrapper
+ * around BearSSL's minimal validator adds what it lacks: iPAddress names
+ * for https://IP/, --pin (SHA-256 of the server's SubjectPublicKeyInfo; a
+ * match is enough, without CA or name checks, so self-signed appliances
+ * work), and --insecure (the key is taken unchecked). Entropy comes from getrandom(2);
  * a clock before the build date is replaced by the build date. */
 #include <bearssl.h>
 #include <arpa/inet.h>
@@ -79,8 +80,6 @@ static struct {
 static const uint16_t tls_suites[] = {
 	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
 	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
 };
@@ -245,10 +244,6 @@ tls_profile(int keytype, const br_x509_certificate *chain, size_t nchain,
 	br_ssl_engine_set_gcm(e, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
 	br_ssl_engine_set_aes_ctr(e, &br_aes_ct_ctr_vtable);
 	br_ssl_engine_set_ghash(e, &br_ghash_ctmul64);
-	br_ssl_engine_set_chapol(e, &br_sslrec_in_chapol_vtable,
-		&br_sslrec_out_chapol_vtable);
-	br_ssl_engine_set_chacha20(e, &br_chacha20_ct_run);
-	br_ssl_engine_set_poly1305(e, &br_poly1305_ctmul_run);
 	br_ssl_engine_add_flags(e, BR_OPT_NO_RENEGOTIATION);
 	br_ssl_engine_set_buffer(e, T.iobuf, sizeof T.iobuf, 0);
 	T.xw.vtable = &xw_vtable;
