@@ -7,7 +7,6 @@
  * connected. Each timeout names its phase (NET_ETIMEDOUT_DNS, _CONNECT,
  * _SEND, _RECV); a poll(2) interrupted by a signal is NET_EINTR, so the
  * caller can decide whether to stop. Never prints, never allocates. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>

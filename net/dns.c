@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -29,7 +30,6 @@
 #define DNS_MSGMAX	1232	/* answers are 512 without EDNS; room to spare */
 #define DNS_T_A		1
 #define DNS_T_AAAA	28
-#define DNS_RC_SERVFAIL	2
 #define DNS_RC_NXDOMAIN	3
 
 static int
@@ -38,15 +38,11 @@ lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 }
 
+/* a[0..alen) is the name b, without regard to case. */
 static int
 same_name(const char *a, size_t alen, const char *b)
 {
-	size_t i;
-
-	for (i = 0; i < alen; i++)
-		if (!b[i] || lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
-			return 0;
-	return !b[i];
+	return strlen(b) == alen && !strncasecmp(a, b, alen);
 }
 
 static int
@@ -92,20 +88,33 @@ dns_addr_parse(const char *s, size_t len, struct dns_addr *a)
 	return 0;
 }
 
+/* Calls fn for each whole line of buf[0..len); returns the bytes used. A
+ * line that began before buf (*skip: it was too long) is dropped. */
+static size_t
+whole_lines(const char *buf, size_t len, int *skip,
+	    void (*fn)(const char *, size_t, void *), void *arg)
+{
+	const char *p = buf, *nl;
+
+	while ((nl = memchr(p, '\n', len - (size_t)(p - buf))) != NULL) {
+		if (!*skip)
+			fn(p, (size_t)(nl - p), arg);
+		*skip = 0;
+		p = nl + 1;
+	}
+	return (size_t)(p - buf);
+}
+
 /* Calls fn for each line of text (without its newline). */
 static void
 each_line(const char *text, size_t len,
 	  void (*fn)(const char *line, size_t len, void *arg), void *arg)
 {
-	const char *end = text + len, *nl;
+	int skip = 0;
+	size_t used = whole_lines(text, len, &skip, fn, arg);
 
-	while (text < end) {
-		nl = memchr(text, '\n', (size_t)(end - text));
-		if (!nl)
-			nl = end;
-		fn(text, (size_t)(nl - text), arg);
-		text = nl + 1;
-	}
+	if (used < len)		/* the last line, with no newline */
+		fn(text + used, len - used, arg);
 }
 
 /* ---- resolv.conf ---------------------------------------------------------- */
@@ -244,23 +253,6 @@ dns_hosts_parse(const char *text, size_t len, const char *name,
 
 	each_line(text, len, hosts_line, &h);
 	return h.added;
-}
-
-/* Calls fn for each whole line of buf[0..len); returns the bytes used. A
- * line that began before buf (*skip: it was too long) is dropped. */
-static size_t
-whole_lines(const char *buf, size_t len, int *skip,
-	    void (*fn)(const char *, size_t, void *), void *arg)
-{
-	const char *p = buf, *nl;
-
-	while ((nl = memchr(p, '\n', len - (size_t)(p - buf))) != NULL) {
-		if (!*skip)
-			fn(p, (size_t)(nl - p), arg);
-		*skip = 0;
-		p = nl + 1;
-	}
-	return (size_t)(p - buf);
 }
 
 /* Calls fn for each line of the file at path, read in pieces; a line
@@ -674,6 +666,8 @@ ask(const char *name, const struct dns_conf *c, struct dns_addr *out, int max,
 
 /* ---- the lookup ------------------------------------------------------------- */
 
+/* Puts the IPv4 addresses of a[0..n) before the others, in order (for
+ * /etc/hosts; ask() returns the A answers first). Returns n. */
 static int
 v4_first(struct dns_addr *a, int n)
 {
@@ -775,17 +769,19 @@ dns_lookup(const char *name, struct dns_addr *out, int max,
 	nm[len] = 0;
 	h.name = nm, h.out = out, h.max = max, h.n = &n, h.added = 0;
 	file_lines(DNS_HOSTS, hosts_line, &h);
-	if (n || (n = loopback(nm, out, max)))
+	if (n)
 		return v4_first(out, n);
+	if ((n = loopback(nm, out, max)))
+		return n;
 	conf_file(&c);
 	if (rooted)	/* "name.": as given, never with a search domain */
 		c.nsearch = 0;
 	for (i = 0; (r = search_name(nm, &c, i, full, sizeof(full))) != 0; i++) {
 		if (r < 0)
 			continue;
-		e = ask(full, &c, out, max, dl);
+		e = ask(full, &c, out, max, dl);	/* v4 first already */
 		if (e != NET_EDNS)
 			break;
 	}
-	return e > 0 ? v4_first(out, e) : e;
+	return e;
 }
