@@ -180,7 +180,8 @@ clean:
 # ---- demo and bench (tests/e2e, tests/bench) ---------------------------------------
 # make demo    drains one backend of a live HAProxy demo, prints the verdict
 # make bench   speed, memory and size against curl, busybox wget and bash
-#              (N=200 runs per command; N=50 for a quicker look)
+#              (N=200 runs per command; N=50 for a quicker look; PARTS=3
+#              for part 3 alone: the parts are listed in tests/bench/bench.sh)
 $(B)/bench/brun: tests/bench/brun.c
 	@mkdir -p $(@D)
 	$(CC) -std=c99 -D_GNU_SOURCE -Os -static -Wall -Wextra $(WERROR) -o $@ $<

@@ -481,7 +481,9 @@ struct proc_found {
 };
 
 /* Scans /proc for processes called name (proc_name_match), skipping this
- * process, zombies and kernel threads. Stores the first max in out[].
+ * process, zombies and kernel threads (and the user-mode helpers kthreadd
+ * starts: those listed as its children at the first call). Stores the
+ * first max in out[].
  * Returns how many matched (may exceed max), or -1 with errno when /proc
  * cannot be read. Allocates nothing. */
 int proc_find(const char *name, struct proc_found *out, int max);

@@ -22,7 +22,8 @@
 #     under steady load with 400 ms requests, against detection + longest
 #     request; goal: within one poll interval. Then, for contrast, the same
 #     without the grace and a plain kill: requests fail.
-# Environment: N (runs per command, default 200), B (build dir).
+# Environment: N (runs per command, default 200), B (build dir), PARTS
+# (the parts to run, default "1 2 3 4": `make bench PARTS=3`).
 # Needs nginx, openssl, curl, busybox, haproxy, python3, bash, pidof;
 # when one is missing and root, runs toolchain/test-deps.sh --bench; a
 # part whose tools are still missing is skipped and says so.
@@ -30,6 +31,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 B=$(cd "$TOP/${B:-build}" && pwd) || exit 1
 N=${N:-200}
+PARTS=${PARTS:-1 2 3 4}
 PATH="$B/helpers:$PATH:/usr/sbin:/sbin"
 export PATH
 DB=$B/drainbox
@@ -203,10 +205,11 @@ bench_size() {
 # ---- drain's overhead against the classic bash script ----------------------------
 bench_overhead() {
 	say "== 3. drain's own overhead against the classic bash script: $N runs each (issue 5)"
-	if ! have bash curl pidof || [ -z "$NGINX_PID" ]; then
-		say "  skipped: needs bash, curl, pidof and the nginx of part 1"
+	if ! have bash curl pidof nginx openssl; then
+		say "  skipped: needs bash, curl, pidof and nginx"
 		return
 	fi
+	[ -n "$NGINX_PID" ] || nginx_start || { say "  skipped: nginx did not start"; return; }
 	_d=$WORK/overhead
 	mkdir -p "$_d"
 	cp "$(command -v sleep)" "$_d/dbvictim"
@@ -331,9 +334,14 @@ bench_haproxy() {
 }
 
 say "drainbox bench: $("$DB" --version 2>&1 | head -n 1), $(uname -sr), $(nproc) CPUs"
-bench_get
-bench_size
-bench_overhead
-bench_haproxy
+for _part in $PARTS; do
+	case $_part in
+	1) bench_get ;;
+	2) bench_size ;;
+	3) bench_overhead ;;
+	4) bench_haproxy ;;
+	*) say "bench: no part $_part (PARTS: 1 2 3 4)"; exit 1 ;;
+	esac
+done
 say "== goals (figures above; a goal not met is reported, never a failure):$GOALS"
 exit 0
