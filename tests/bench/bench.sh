@@ -243,15 +243,14 @@ EOF
 	_pm=$T_MED _pmean=$T_MEAN
 	[ -e "$_d/health" ] || say "  (the health file is not back: a run went wrong)"
 	say "  (drain waits for the process to exit, through a pidfd; the script does not wait)"
-	say "  (-n and pidof scan every process: $(proc_census) now)"
+	say "  (-n and pidof scan /proc: $(proc_census) now; -n skips the kernel threads from one list, pidof reads each)"
 	_r=$(ratio "$_bm" "$_dm")
 	say "  drain -n (finds the process as pidof does) takes 1/$_r of the script's time (median; mean 1/$(ratio "$_bmean" "$_dmean"))"
 	say "  drain --pid (\$MAINPID under systemd) takes 1/$(ratio "$_bm" "$_pm") (median; mean 1/$(ratio "$_bmean" "$_pmean"))"
 	goal "drain <= 1/10 of the bash script's time (drain -n: 1/$_r)" "$(ge "$_r" 10)"
 }
 
-# proc_census: "N processes, K of them kernel threads" (an empty cmdline;
-# the scan drops those after one readlink of their missing exe link)
+# proc_census: "N processes, K of them kernel threads" (an empty cmdline)
 proc_census() {
 	_all=0 _kt=0
 	for _p in /proc/[0-9]*; do
