@@ -469,18 +469,19 @@ int proc_exited(const struct proc_stat *st);
  * set, or -1 (empty, garbage, a sign, too big). */
 int proc_pid_parse(const char *buf, size_t len, pid_t *pid);
 
-/* 1 when process pid is called name as pidof(8) matches: its comm (st), its
- * argv[0] or argv[0]'s basename, or its executable's path or basename (a
- * " (deleted)" suffix dropped from the basename). 0 otherwise or when it
- * cannot be read. */
-int proc_name_match(pid_t pid, const struct proc_stat *st, const char *name);
+/* 1 when process pid is called name as pidof(8) matches: its executable's
+ * path or basename (a " (deleted)" suffix dropped from the basename), its
+ * comm, or its argv[0] or argv[0]'s basename; and it is neither a kernel
+ * thread nor exited. 0 otherwise, for the empty name, or when it cannot be
+ * read. */
+int proc_called(pid_t pid, const char *name);
 
 struct proc_found {
 	pid_t pid;
 	unsigned long long start;	/* start time, seen at the match */
 };
 
-/* Scans /proc for processes called name (proc_name_match), skipping this
+/* Scans /proc for processes called name (proc_called), skipping this
  * process, zombies and kernel threads (and the user-mode helpers kthreadd
  * starts: those listed as its children at the first call). Stores the
  * first max in out[].

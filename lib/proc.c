@@ -259,14 +259,6 @@ exe_read(pid_t pid, char *buf)
 	return n;
 }
 
-static int
-exe_match(pid_t pid, const char *name)
-{
-	char buf[4096];
-
-	return exe_read(pid, buf) > 0 && exe_is(buf, name);
-}
-
 /* The comm from /proc/PID/comm, cheaper than the stat line: the same bytes
  * and a '\n'; made printable and cut as proc_stat_parse does, so both
  * compare alike. Returns 0, or -1 when it cannot be read (gone). */
@@ -284,14 +276,6 @@ comm_read(pid_t pid, char comm[PROC_COMM_MAX])
 	return 0;
 }
 
-int
-proc_name_match(pid_t pid, const struct proc_stat *st, const char *name)
-{
-	if (!*name)
-		return 0;
-	return !strcmp(st->comm, name) || argv0_match(pid, name) || exe_match(pid, name);
-}
-
 /* 1 when process pid can be a match: its stat line (read into st) reads,
  * and it is neither a kernel thread nor exited. */
 static int
@@ -300,13 +284,12 @@ stat_live(pid_t pid, struct proc_stat *st)
 	return !proc_stat_read(pid, st) && !proc_exited(st) && !(st->flags & PF_KTHREAD);
 }
 
-/* proc_name_match for the scan, and never a kernel thread or an exited
- * process; st is read for a match. The same answer for less: for most
+/* proc_called, with st read for a match. The answer for the least: for most
  * processes, one readlink (2.5 us in a VM) of /proc/PID/exe, not the stat
  * line (10 us), cmdline (7 us) and the link. ENOENT there means the
  * process has no memory map (the link is taken from it): a kernel thread,
  * a zombie, one past exit_mm() in its exit, or one gone; none of them can
- * match (exit_mm comes before the zombie state: the old stat-first order
+ * match (exit_mm comes before the zombie state: a stat-first order
  * could still match such a process, an instant before its exit). Any other
  * error, EACCES above all (another user's process, or a non-dumpable one,
  * without CAP_SYS_PTRACE over it), says nothing: the stat line then comes
@@ -334,6 +317,15 @@ scan_match(pid_t pid, const char *name, int noexe, struct proc_stat *st)
 	if (strcmp(comm, name) && !argv0_match(pid, name))
 		return 0;
 	return stat_live(pid, st);
+}
+
+int
+proc_called(pid_t pid, const char *name)
+{
+	char exe[4096];
+	struct proc_stat st;
+
+	return *name && scan_match(pid, name, exe_read(getpid(), exe) < 0, &st);
 }
 
 /* Kernel threads by PID, so the scan drops them without a syscall each:

@@ -237,15 +237,15 @@ test_live(void)
 		return;
 	is_int(st.ppid, getppid(), "  own ppid");
 	ok(st.start > 0, "  own start time");
-	ok(proc_name_match(getpid(), &st, "t_kill"), "own name matches t_kill");
-	ok(!proc_name_match(getpid(), &st, "t_kil"), "own name does not match t_kil");
-	ok(!proc_name_match(getpid(), &st, ""), "nor the empty name");
+	ok(proc_called(getpid(), "t_kill"), "own name matches t_kill");
+	ok(!proc_called(getpid(), "t_kil"), "own name does not match t_kil");
+	ok(!proc_called(getpid(), ""), "nor the empty name");
 	{
 		char exe[4096];
 		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 		exe[n > 0 ? n : 0] = 0;
-		ok(n > 0 && proc_name_match(getpid(), &st, exe), "own exe path matches");
+		ok(n > 0 && proc_called(getpid(), exe), "own exe path matches");
 	}
 	is_int(proc_find("t_kill", f, 4), 0, "proc_find skips itself");
 	ok(proc_stat_read(PROC_PID_MAX, &st) == -1, "PID_MAX_LIMIT has no stat");
