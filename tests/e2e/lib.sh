@@ -10,6 +10,7 @@
 #
 # Set E2E_DIR (a scratch directory) first; call e2e_cleanup at the end (or
 # trap it on EXIT): it kills every process these functions started.
+# Sources tests/helpers/pool.sh for its HAProxy query (needs $TOP).
 #
 #   e2e_now_ms                    the monotonic-enough wall clock in ms
 #   e2e_wait SECONDS CMD          runs CMD (eval'd) every 50 ms until it
@@ -36,6 +37,8 @@
 #   e2e_gone PID                  true when PID has exited (gone or zombie);
 #                                 reaps it when it is our child
 #   e2e_cleanup                   kills all of the above
+
+. "$TOP/tests/helpers/pool.sh"
 
 E2E_PIDS=
 
@@ -82,20 +85,7 @@ e2e_backend() {
 }
 
 e2e_hap() {
-	python3 - "$HAP_SOCK" "$1" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(5)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-out = b""
-while True:
-    d = s.recv(65536)
-    if not d:
-        break
-    out += d
-sys.stdout.write(out.decode(errors="replace"))
-EOF
+	hap_query "$HAP_SOCK" "$1"
 }
 
 e2e_stat() {

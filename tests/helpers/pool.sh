@@ -2,7 +2,8 @@
 # pool.sh - shell functions shared by tests/depool.test and tests/repool.test:
 # a real HAProxy with runtime sockets, its servers' admin state, a free
 # loopback port, and a directory made read-only even for root.
-# Sourced by the tests (after testing.sh); needs haproxy and python3.
+# Sourced by the tests (after testing.sh) and by tests/e2e/lib.sh (its
+# hap_query); needs haproxy and python3.
 
 # hap_query SOCKET CMD: sends CMD to HAProxy's runtime API at SOCKET (a UNIX
 # path or 127.0.0.1:PORT) and prints the answer.
