@@ -382,7 +382,8 @@ struct pool_cfg {
 	const char *body;	/* -d, or NULL */
 	char hdrs[POOL_MAX_HDRS + 1];	/* "Name: value\r\n"..., validated */
 	size_t hdrlen;
-	int sync_later;		/* renames are not fsynced: pool_sync() does it */
+	int sync_later;		/* renames are not fsynced: pool_sync() does it,
+				 * if the caller wants them to last */
 };
 #define POOL_CFG_INIT { .suffix = ".disabled" }
 

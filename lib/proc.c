@@ -358,13 +358,14 @@ kthreads_read(void)
 		for (i = 0; i < n; i++) {
 			unsigned d = (unsigned char)buf[i] - '0';
 
-			if (d < 10 && pid <= PROC_PID_MAX)
-				pid = pid * 10 + d;
-			else if (d >= 10 && pid <= PROC_PID_MAX) {
+			if (d < 10) {
+				if (pid <= PROC_PID_MAX)	/* else too long: no PID */
+					pid = pid * 10 + d;
+				continue;
+			}
+			if (pid <= PROC_PID_MAX)
 				kthread_bits[pid / 64] |= 1ULL << (pid % 64);
-				pid = 0;
-			} else if (d >= 10)
-				pid = 0;	/* too long a number: not a PID */
+			pid = 0;
 		}
 	close(fd);
 }

@@ -17,7 +17,7 @@
 #     (already 0) + kill of a process that exits at once + repool, against
 #     the classic bash script of mv/curl/pidof/kill/mv; goal <= 1/10 of
 #     its time. Beside it: drain --pid against the script given the PID
-#     too, and drain -n with the health file on tmpfs (no fsync cost).
+#     too.
 #  4. (issue 5) HAProxy scenario (tests/e2e/lib.sh): the stop time of drain
 #     (health file, --grace = the detection time inter x fall = 1s, -i 100ms)
 #     under steady load with 400 ms requests, against detection + longest
@@ -50,9 +50,8 @@ fi
 . "$TOP/tests/e2e/lib.sh"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/drainbox-bench.XXXXXX") || exit 1
 E2E_DIR=$WORK
-NGINX_PID= SHM=
+NGINX_PID=
 cleanup() {
-	[ -n "$SHM" ] && rm -rf "$SHM"
 	[ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
 	e2e_cleanup
 	rm -rf "$WORK"
@@ -238,13 +237,6 @@ EOF
 		::: "$DB" drain -f "$_d/health" -u "$_url" -n dbvictim -s TERM/5/KILL/5 \
 		::: "$DB" drain -f "$_d/health" -u "$_url" --pid %PID -s TERM/5/KILL/5 \
 		::: "$(command -v bash)" "$_d/classic-pid.sh" "$_d/health" "$_url" %PID
-	# the same on tmpfs, where the directory's fsync costs nothing: what
-	# is left is drain's own work, without the disk's flush
-	if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] &&
-	    SHM=$(mktemp -d /dev/shm/drainbox-bench.XXXXXX); then
-		echo ok >"$SHM/health"
-		set -- "$@" ::: "$DB" drain -f "$SHM/health" -u "$_url" -n dbvictim -s TERM/5/KILL/5
-	fi
 	_t=$("$BRUN" -n "$N" -w 5 -V "$_d/dbvictim" "$@")
 	say "  $(printf '%-24s %11s %11s' '' median mean)"
 	show "bash mv/curl/pidof/kill" "$(nth "$_t" 1)"
@@ -255,14 +247,12 @@ EOF
 	_pm=$T_MED _pmean=$T_MEAN
 	show "bash mv/curl/kill PID" "$(nth "$_t" 4)"
 	_km=$T_MED _kmean=$T_MEAN
-	[ -n "$SHM" ] && show "drain -n, file on tmpfs" "$(nth "$_t" 5)"
 	[ -e "$_d/health" ] || say "  (the health file is not back: a run went wrong)"
 	say "  (drain waits for the process to exit, through a pidfd; the script does not wait)"
 	say "  (-n and pidof scan /proc: $(proc_census) now; -n skips the kernel threads from one list, pidof reads each)"
 	_r=$(ratio "$_bm" "$_dm")
 	say "  drain -n (finds the process as pidof does) takes 1/$_r of the script's time (median; mean 1/$(ratio "$_bmean" "$_dmean"))"
 	say "  drain --pid (\$MAINPID under systemd) takes 1/$(ratio "$_km" "$_pm") of the script given the PID too (median; mean 1/$(ratio "$_kmean" "$_pmean"))"
-	[ -n "$SHM" ] && say "  (drain fsyncs the health file's directory once, the script never: on tmpfs, where that is free, drain -n takes 1/$(ratio "$_bm" "$T_MED"))"
 	goal "drain <= 1/10 of the bash script's time (drain -n: 1/$_r)" "$(ge "$_r" 10)"
 }
 
