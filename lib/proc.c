@@ -284,7 +284,7 @@ stat_live(pid_t pid, struct proc_stat *st)
 	return !proc_stat_read(pid, st) && !proc_exited(st) && !(st->flags & PF_KTHREAD);
 }
 
-/* proc_called, with st read for a match. The answer for the least: for most
+/* proc_called, with st read for a match. Its answer at the least cost: for most
  * processes, one readlink (2.5 us in a VM) of /proc/PID/exe, not the stat
  * line (10 us), cmdline (7 us) and the link. ENOENT there means the
  * process has no memory map (the link is taken from it): a kernel thread,
@@ -330,7 +330,7 @@ proc_called(pid_t pid, const char *name)
 
 /* Kernel threads by PID, so the scan drops them without a syscall each:
  * they are most of /proc (58 of 69 processes on a small VM, where their
- * readlinks were a fifth of drain -n's time), and thousands on a large
+ * readlinks took 0.25 ms of drain -n's 2.2 ms), and thousands on a large
  * machine. They are the children of kthreadd, listed in one file
  * (/proc/2/task/2/children, CONFIG_PROC_CHILDREN), trusted only once PID 2
  * is seen to be kthreadd: in a PID namespace PID 2 is anybody, and no
