@@ -284,10 +284,10 @@ stat_live(pid_t pid, struct proc_stat *st)
 	return !proc_stat_read(pid, st) && !proc_exited(st) && !(st->flags & PF_KTHREAD);
 }
 
-/* proc_called, with st read for a match. Its answer at the least cost: for most
- * processes, one readlink (2.5 us in a VM) of /proc/PID/exe, not the stat
- * line (10 us), cmdline (7 us) and the link. ENOENT there means the
- * process has no memory map (the link is taken from it): a kernel thread,
+/* proc_called, with st read for a match. Its answer at the least cost:
+ * for most processes, one readlink (2.5 us in a VM) of /proc/PID/exe, not
+ * the stat line (10 us), cmdline (7 us) and the link. ENOENT there means
+ * the process has no memory map (the link is taken from it): a kernel thread,
  * a zombie, one past exit_mm() in its exit, or one gone; none of them can
  * match (exit_mm comes before the zombie state: a stat-first order
  * could still match such a process, an instant before its exit). Any other
