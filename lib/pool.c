@@ -4,10 +4,9 @@
  * an fsync of the directory unless the caller defers it; never a delete,
  * truncate or overwrite), an HAProxy server set to `state drain` / `state
  * ready` on the runtime API, and any HTTP control API called with 'METHOD
- * URL', a body and headers
- * (from -H or a header file, so tokens need not show in ps). Each step
- * tries every target, logs one line per target and returns EX_OK or
- * EX_FAIL; --dry-run only says what each would do. */
+ * URL', a body and headers (from -H or a header file, so tokens need not
+ * show in ps). Each step tries every target, logs one line per target and
+ * returns EX_OK or EX_FAIL; --dry-run only says what each would do. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
