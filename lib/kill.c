@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: 0BSD */
 /* kill.c - the kill step shared by pidkill and drain: the kill option
  * group, the start-stop-daemon --retry schedule (TERM/10/KILL/5), finding
- * who to stop (PIDs, a pidfile, a name, $MAINPID), the refusals (PID 1,
- * ourselves, our parent), and running the schedule on every process at
- * once until each has really exited (pidfd.c does the watching). */
+ * who to stop (PIDs, a pidfile, a name, $MAINPID), narrowing it (--user,
+ * --exec, the systemd unit's cgroup), the refusals (PID 1, ourselves, our
+ * parent, thread IDs, kernel threads), and running the schedule on every
+ * process at once until each has really exited (pidfd.c does the
+ * watching). drain runs as root: a pidfile, a process name and /proc are
+ * all text someone else may have written. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/lib.h"
@@ -19,6 +23,10 @@ const struct opt kill_opts[] = {
 	{ "name", 'n', ARG_STR, "NAME", "stop the process called NAME, as pidof matches" },
 	{ "all", 'a', ARG_NONE, 0, "stop all called NAME (default: 2+ is an error)" },
 	{ "schedule", 's', ARG_STR, "SCHED", "signals and waits (default TERM/10/KILL/5)" },
+	{ "user", OPT_KILL_USER, ARG_STR, "USER", "only processes of USER (name or UID, effective; default any)" },
+	{ "exec", OPT_KILL_EXEC, ARG_STR, "PATH", "only processes running PATH (same inode; default any)" },
+	{ "any-cgroup", OPT_KILL_ANYCG, ARG_NONE, 0,
+	  "-p/-n may match outside our systemd unit's cgroup (default: only in it)" },
 	{ 0, 0, 0, 0, 0 }
 };
 
@@ -213,6 +221,102 @@ kill_add_pid(struct kill_cfg *c, const char *arg)
 	c->pid[c->npid++] = (pid_t)v;
 }
 
+/* In one /etc/passwd line, line[0..len): the UID when its name is name. */
+static int
+passwd_line(const char *line, size_t len, const char *name, uid_t *uid)
+{
+	size_t n = strlen(name);
+	const char *p, *end = line + len;
+	long long v;
+	char num[12];
+
+	if (len <= n || memcmp(line, name, n) || line[n] != ':')
+		return 0;
+	p = memchr(line + n + 1, ':', len - n - 1);	/* past the password field */
+	if (!p++)
+		return 0;
+	for (n = 0; p < end && *p != ':' && n < sizeof(num) - 1; )
+		num[n++] = *p++;
+	num[n] = 0;
+	if (p == end || num_parse(num, 0, 4294967294LL, &v))
+		return 0;
+	*uid = (uid_t)v;
+	return 1;
+}
+
+/* The UID of user name from /etc/passwd, read by us: a static binary has
+ * no NSS, and a service user is a local one. Lines longer than the buffer
+ * are skipped. Returns 1 found, 0 not there, -1 with errno. */
+static int
+passwd_uid(const char *name, uid_t *uid)
+{
+	static char buf[4096];
+	size_t len = 0, skip = 0;
+	ssize_t r = 1;
+	char *line, *nl;
+	int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC), found = 0;
+
+	if (fd < 0)
+		return -1;
+	while (!found && r) {
+		r = read(fd, buf + len, sizeof(buf) - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		len += (size_t)r;
+		for (line = buf; !found && (nl = memchr(line, '\n', len - (size_t)(line - buf)));
+		     line = nl + 1, skip = 0)
+			found = !skip && passwd_line(line, (size_t)(nl - line), name, uid);
+		if (line == buf && len == sizeof(buf))
+			skip = 1, line = buf + len;	/* too long: drop to its end */
+		len -= (size_t)(line - buf);
+		memmove(buf, line, len);
+	}
+	if (r < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	return found || (!skip && passwd_line(buf, len, name, uid));
+}
+
+static void
+opt_user(struct kill_cfg *c, const char *arg)
+{
+	long long v;
+	int r;
+
+	c->has_user = 1;
+	if (*arg >= '0' && *arg <= '9') {
+		if (num_parse(arg, 0, 4294967294LL, &v))
+			usage_fail("--user: not a user name or UID: '%.32s'", arg);
+		c->uid = (uid_t)v;
+		return;
+	}
+	r = passwd_uid(arg, &c->uid);
+	if (r < 0)
+		usage_fail("--user %.32s: /etc/passwd: %s (give a UID)", arg, net_strerror(errno));
+	if (!r)
+		usage_fail("--user: no user '%.32s' in /etc/passwd", arg);
+}
+
+static void
+opt_exec(struct kill_cfg *c, const char *arg)
+{
+	struct stat st;
+
+	if (c->exec)
+		usage_fail("--exec given twice");
+	if (stat(arg, &st))
+		usage_fail("--exec %.64s: stat: %s", arg, net_strerror(errno));
+	c->exec = arg;
+	c->exec_dev = st.st_dev;
+	c->exec_ino = st.st_ino;
+}
+
 int
 kill_opt(struct kill_cfg *c, const struct optstate *o, int id)
 {
@@ -239,6 +343,17 @@ kill_opt(struct kill_cfg *c, const struct optstate *o, int id)
 		return 1;
 	case 'a':
 		c->all = 1;
+		return 1;
+	case OPT_KILL_USER:
+		if (c->has_user)
+			usage_fail("--user given twice");
+		opt_user(c, o->arg);
+		return 1;
+	case OPT_KILL_EXEC:
+		opt_exec(c, o->arg);
+		return 1;
+	case OPT_KILL_ANYCG:
+		c->any_cgroup = 1;
 		return 1;
 	case 's':
 		if (kill_sched_parse(&s, o->arg, &why))
@@ -305,54 +420,200 @@ cand_add(pid_t pid, unsigned long long start, int from)
 	return 0;
 }
 
+/* ---- narrowing: --user, --exec, the unit's cgroup ------------------------- */
+
+static const struct kill_cfg *narrow_cfg;
+static struct proc_cg unit_cg;	/* our systemd service's cgroup */
+static int cg_on;		/* set: -p and -n match only in unit_cg */
+static int nleft;		/* -n matches left alone */
+static char left_why[160];	/* why the first of them was */
+
+/* Why the process pid, named as from says, is left alone: not --user's,
+ * not running --exec, or (-p, -n) outside our unit's cgroup. Fills why and
+ * returns 1; 0 when it may be stopped. */
 static int
-who_pidfile(const char *path)
+narrow(pid_t pid, int from, char *why, size_t size)
+{
+	const struct kill_cfg *c = narrow_cfg;
+	struct proc_ids ids;
+	struct stat want;
+
+	if (c->has_user && (proc_ids_read(pid, &ids) || ids.euid != c->uid)) {
+		if (proc_ids_read(pid, &ids))
+			fmt_sn(why, size, "its user cannot be read, --user wants uid %u",
+			       (unsigned)c->uid);
+		else
+			fmt_sn(why, size, "runs as uid %u, not --user's %u", (unsigned)ids.euid,
+			       (unsigned)c->uid);
+		return 1;
+	}
+	want.st_dev = c->exec_dev;
+	want.st_ino = c->exec_ino;
+	if (c->exec && !proc_exe_is(pid, c->exec, &want)) {
+		fmt_sn(why, size, "does not run --exec %s", c->exec);
+		return 1;
+	}
+	if (cg_on && (from == FROM_PIDFILE || from == FROM_NAME) && !proc_in_cg(pid, &unit_cg)) {
+		fmt_sn(why, size, "outside this unit's cgroup %s (--any-cgroup)", unit_cg.path);
+		return 1;
+	}
+	return 0;
+}
+
+/* proc_find's filter for -n: counts and remembers what it leaves alone. */
+static int
+name_keep(pid_t pid)
+{
+	char why[128];
+
+	if (!narrow(pid, FROM_NAME, why, sizeof(why)))
+		return 1;
+	log_debug("%d: called so, but left alone: %s", (int)pid, why);
+	if (!nleft++)
+		fmt_sn(left_why, sizeof(left_why), "%d %s", (int)pid, why);
+	return 0;
+}
+
+/* Sets cg_on: we run in a systemd service's cgroup and -p or -n is given. */
+static int
+narrow_start(const struct kill_cfg *c)
+{
+	narrow_cfg = c;
+	nleft = 0;
+	cg_on = 0;
+	if (c->any_cgroup || (!c->pidfile && !c->name))
+		return 0;
+	cg_on = proc_cg_self(&unit_cg);
+	if (cg_on < 0) {
+		log_err("/proc/self/cgroup: read: %s", net_strerror(errno));
+		return -1;
+	}
+	if (cg_on)
+		log_debug("in the cgroup of %s: -p and -n match only its processes", unit_cg.path);
+	return 0;
+}
+
+/* ---- the pidfile ------------------------------------------------------------ */
+
+static int
+pidfile_bad(const char *path, const char *fmt, ...)
+{
+	char why[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsn(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	log_err("%s: bad pidfile: %s", path, why);
+	return -1;
+}
+
+static const char *
+file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ?
+	       "a character device (a tty?)" : S_ISSOCK(m) ? "a socket" : "a block device";
+}
+
+/* As root, a pidfile anyone but root can write names whatever process its
+ * writer likes (start-stop-daemon refuses it too): only --user or --exec
+ * makes it safe, by narrowing what it may name. */
+static int
+pidfile_trusted(const struct kill_cfg *c, const char *path, const struct stat *st)
+{
+	char who[48];
+
+	if (geteuid() || c->has_user || c->exec)
+		return 0;
+	if (st->st_uid)
+		fmt_sn(who, sizeof(who), "owned by uid %u, not root", (unsigned)st->st_uid);
+	else if (st->st_mode & S_IWOTH)
+		fmt_sn(who, sizeof(who), "writable by all");
+	else if (st->st_gid && (st->st_mode & S_IWGRP))
+		fmt_sn(who, sizeof(who), "writable by group %u", (unsigned)st->st_gid);
+	else
+		return 0;
+	log_err("%s: pidfile %s: as root, refusing to signal what it names "
+		"unless --user or --exec narrows the match", path, who);
+	return -1;
+}
+
+/* Reads the pidfile's fd: 1..63 bytes, one PID. */
+static int
+pidfile_read(const char *path, int fd, pid_t *pid)
 {
 	char buf[64];
 	ssize_t n = 0, r;
-	pid_t pid;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0 && errno == ENOENT) {
-		note_nothing("pidfile %s: missing", path);
-		return 0;
-	}
-	if (fd < 0) {
-		log_err("%s: open: %s", path, net_strerror(errno));
-		return -1;
-	}
 	while (n < (ssize_t)sizeof(buf) && (r = read(fd, buf + n, sizeof(buf) - (size_t)n)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			log_err("%s: read: %s", path, net_strerror(errno));
-			close(fd);
 			return -1;
 		}
 		n += r;
 	}
-	close(fd);
-	if (n == (ssize_t)sizeof(buf) || proc_pid_parse(buf, (size_t)n, &pid)) {
+	if (n == (ssize_t)sizeof(buf) || proc_pid_parse(buf, (size_t)n, pid)) {
 		for (r = 0; r < n && strchr(" \t\r\n", buf[r]) && buf[r]; r++)
 			;
-		log_err("%s: bad pidfile: %s", path, r < n ? "not a PID (1-4194304)" : "empty");
+		return pidfile_bad(path, "%s", r < n ? "not a PID (1-4194304)" : "empty");
+	}
+	return 0;
+}
+
+/* Opened so that nothing but a regular file is read: not through a symlink
+ * (O_NOFOLLOW), a FIFO without a writer does not block (O_NONBLOCK), a tty
+ * does not become our controlling terminal (O_NOCTTY), and fstat says
+ * which before any read. */
+static int
+who_pidfile(const struct kill_cfg *c)
+{
+	const char *path = c->pidfile;
+	struct stat st;
+	pid_t pid = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY), r;
+
+	if (fd < 0 && errno == ENOENT) {
+		note_nothing("pidfile %s: missing", path);
+		return 0;
+	}
+	if (fd < 0 && errno == ELOOP)
+		return pidfile_bad(path, "a symbolic link (not followed)");
+	if (fd < 0) {
+		log_err("%s: open: %s", path, net_strerror(errno));
 		return -1;
 	}
-	return cand_add(pid, 0, FROM_PIDFILE);
+	if (fstat(fd, &st))
+		r = pidfile_bad(path, "fstat: %s", net_strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		r = pidfile_bad(path, "not a regular file (%s)", file_kind(st.st_mode));
+	else if (st.st_size >= 64)
+		r = pidfile_bad(path, "%lld bytes, too big for a PID", (long long)st.st_size);
+	else
+		r = pidfile_trusted(c, path, &st) ? -1 : pidfile_read(path, fd, &pid);
+	close(fd);
+	return r ? -1 : cand_add(pid, 0, FROM_PIDFILE);
 }
 
 static int
 who_name(const char *name, int all)
 {
 	static struct proc_found f[KILL_MAX];
-	int i, n = proc_find(name, f, KILL_MAX);
+	int i, n = proc_find(name, name_keep, f, KILL_MAX);
 
 	if (n < 0) {
 		log_err("/proc: read: %s", net_strerror(errno));
 		return -1;
 	}
-	if (!n)
+	if (!n && nleft)
+		note_nothing("no process called %s but %d left alone (%s%s)", name, nleft,
+			     left_why, nleft > 1 ? ", ..." : "");
+	else if (!n)
 		note_nothing("no process called %s", name);
+	else if (nleft)
+		log_info("%d more called %s left alone (%s%s)", nleft, name, left_why,
+			 nleft > 1 ? ", ..." : "");
 	if (n > 1 && !all) {
 		log_err("name %s: %d processes match (%d, %d%s): give -a to stop them all",
 			name, n, (int)f[0].pid, (int)f[1].pid, n > 2 ? ", ..." : "");
@@ -393,11 +654,34 @@ from_text(int from)
 	return t[from];
 }
 
-/* PID 1, ourselves and our parent are never signalled. */
+/* What a PID names that is never signalled: a thread ID (kill(2) would
+ * signal its whole process, whichever that is) or a kernel thread. Fills
+ * what; returns 0 when neither. A PID that cannot be read is let through:
+ * attaching says whether it runs. */
+static int
+not_a_process(pid_t pid, char *what, size_t size)
+{
+	struct proc_ids ids;
+	struct proc_stat st;
+
+	if (!proc_ids_read(pid, &ids) && ids.tgid != pid) {
+		fmt_sn(what, size, "a thread (of process %d), not a process", (int)ids.tgid);
+		return 1;
+	}
+	if (proc_kthread(pid, &st)) {
+		fmt_sn(what, size, "a kernel thread (%s)", st.comm);
+		return 1;
+	}
+	return 0;
+}
+
+/* PID 1, ourselves, our parent, thread IDs and kernel threads are never
+ * signalled. (-n never finds the last two: the scan sees processes only.) */
 static int
 who_refuse(void)
 {
 	pid_t self = getpid(), parent = getppid();
+	char buf[80];
 	int i, rc = 0;
 
 	for (i = 0; i < ncand; i++) {
@@ -405,6 +689,8 @@ who_refuse(void)
 		const char *what = p == 1 ? "init" : p == self ? "itself" : p == parent ?
 				   "its own parent" : 0;
 
+		if (!what && cands[i].from != FROM_NAME && not_a_process(p, buf, sizeof(buf)))
+			what = buf;
 		if (!what)
 			continue;
 		log_err("PID %d%s: refusing to signal %s", (int)p, from_text(cands[i].from), what);
@@ -423,7 +709,7 @@ who_gather(const struct kill_cfg *c)
 	for (i = 0; i < c->npid; i++)
 		if (cand_add(c->pid[i], 0, FROM_ARG))
 			return -1;
-	if (c->pidfile && who_pidfile(c->pidfile))
+	if (c->pidfile && who_pidfile(c))
 		return -1;
 	if (c->name && who_name(c->name, c->all))
 		return -1;
@@ -460,10 +746,34 @@ attach_err(pid_t pid)
 	if (errno == EINVAL)
 		log_err("%d: not a process (a thread ID?)", (int)pid);
 	else if (errno == ENOENT)
-		log_err("%d: running, but /proc/%d is missing (is /proc mounted?)",
+		log_err("%d: running, but /proc/%d cannot be seen (mounted hidepid=?)",
 			(int)pid, (int)pid);
 	else
 		log_err("%d: cannot watch it: %s", (int)pid, net_strerror(errno));
+}
+
+/* Once attached, a candidate that --user, --exec or the cgroup rule leaves
+ * alone is noted and dropped; so is one that exited meanwhile, as what
+ * /proc said may then be of another process with its PID. Returns 1 when
+ * it stays. */
+static int
+attach_narrow(const struct kill_cfg *c, const struct cand *w, struct pidfd_proc *p)
+{
+	char why[160];
+	int left = narrow(w->pid, w->from, why, sizeof(why));
+
+	if (!pidfd_alive(p))
+		attach_none(c, w, p, PIDFD_NONE);
+	else if (left && w->from == FROM_PIDFILE)
+		note_nothing("pidfile %s: pid %d (%s) left alone: %s", c->pidfile, (int)w->pid,
+			     p->comm, why);
+	else if (left)
+		note_nothing("%s%d (%s) left alone: %s", w->from == FROM_MAINPID ? "$MAINPID " :
+			     "", (int)w->pid, p->comm, why);
+	else
+		return 1;
+	pidfd_detach(p);
+	return 0;
 }
 
 /* Attaches to every candidate; returns how many are running, -1 on error. */
@@ -479,6 +789,8 @@ who_attach(const struct kill_cfg *c)
 			detach_all(n);
 			return -1;
 		}
+		if (r == 0 && !attach_narrow(c, &cands[i], &procs[n]))
+			continue;
 		if (r == 0) {
 			log_debug("%d (%s): watching it %s", (int)procs[n].pid, procs[n].comm,
 				  procs[n].fd >= 0 ? "through a pidfd" : "by polling /proc");
@@ -585,7 +897,15 @@ kill_run(struct kill_cfg *c, int strict)
 
 	if (kill_sched_parse(&s, c->schedule ? c->schedule : KILL_SCHED_DEFAULT, &why))
 		usage_fail("bad schedule '%.64s': %s", c->schedule, why);
-	if (who_gather(c) || (n = who_attach(c)) < 0)
+	if (proc_mounted()) {
+		if (errno == EMEDIUMTYPE)
+			log_err("/proc: not procfs (an empty directory? mount -t proc proc /proc): "
+				"cannot tell which processes run");
+		else
+			log_err("/proc: open: %s", net_strerror(errno));
+		return EX_FAIL;
+	}
+	if (narrow_start(c) || who_gather(c) || (n = who_attach(c)) < 0)
 		return EX_FAIL;
 	if (!n) {
 		log_info("no process to stop (%s)", nothing);

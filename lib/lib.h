@@ -484,11 +484,59 @@ struct proc_found {
 
 /* Scans /proc for processes called name (proc_called), skipping this
  * process, zombies and kernel threads (and the user-mode helpers kthreadd
- * starts: those listed as its children at the first call). Stores the
- * first max in out[].
+ * starts: those listed as its children at the first call), and those keep
+ * (when not NULL) returns 0 for: it is called for name matches only.
+ * Stores the first max in out[].
  * Returns how many matched (may exceed max), or -1 with errno when /proc
  * cannot be read. Allocates nothing. */
-int proc_find(const char *name, struct proc_found *out, int max);
+int proc_find(const char *name, int (*keep)(pid_t pid), struct proc_found *out, int max);
+
+/* 0 when /proc is a procfs mount; -1 with errno: the statfs(2) error
+ * (ENOENT: no /proc), or EMEDIUMTYPE for something else (an empty
+ * directory, as in an initramfs before `mount -t proc`). */
+int proc_mounted(void);
+
+/* From /proc/PID/status: the thread-group ID (the process a thread ID
+ * belongs to; the PID itself for a process) and the effective UID. */
+struct proc_ids {
+	pid_t tgid;
+	uid_t euid;
+};
+
+/* Reads them. Returns 0, or -1 with errno (ENOENT: no such PID). */
+int proc_ids_read(pid_t pid, struct proc_ids *ids);
+
+/* 1 when pid is a kernel thread (PF_KTHREAD in its stat line, read into
+ * *st), 0 when not or when it cannot be read. */
+int proc_kthread(pid_t pid, struct proc_stat *st);
+
+struct stat;
+/* 1 when pid runs the executable path, want being stat(path): the same
+ * device and inode as /proc/PID/exe, or a deleted file on that device
+ * whose link reads "PATH (deleted)" (the binary was replaced since the
+ * process started). 0 otherwise, also when its exe cannot be read (another
+ * user's process, unless we are root). */
+int proc_exe_is(pid_t pid, const char *path, const struct stat *want);
+
+/* A systemd service's cgroup, as /proc/PID/cgroup names it. */
+#define PROC_CG_MAX 512
+struct proc_cg {
+	int v2;			/* 1: the cgroup v2 ("0::") line; 0: the v1 name=systemd one */
+	size_t len;
+	char path[PROC_CG_MAX];	/* "/system.slice/app.service" */
+};
+
+/* The service this process runs in: from /proc/self/cgroup, the cgroup v2
+ * path unless it is the root "/" (then systemd's v1 hierarchy,
+ * name=systemd, as on a legacy or hybrid host), cut after its last
+ * component ending in ".service". Returns 1 with *cg set, 0 when there is
+ * none (no such component: a login session, a container's root, no
+ * cgroups), -1 with errno (ENAMETOOLONG: longer than PROC_CG_MAX - 1). */
+int proc_cg_self(struct proc_cg *cg);
+
+/* 1 when process pid is in cg or below it (on the same hierarchy), 0 when
+ * not or when its cgroup cannot be read. */
+int proc_in_cg(pid_t pid, const struct proc_cg *cg);
 
 /* One process being stopped (pidfd.c). Through a pidfd where the kernel
  * has pidfd_open(2) (Linux 5.3): no PID-reuse race, exit seen by poll(2).
@@ -515,6 +563,11 @@ enum { PIDFD_NONE = 1, PIDFD_ZOMBIE = 2 };
  * a thread ID; ENOENT: it runs but /proc has no entry for it and there is
  * no pidfd). Holds no fd unless it returns 0. Does not block. */
 int pidfd_attach(struct pidfd_proc *p, pid_t pid, unsigned long long want_start);
+
+/* 1 while the process p is attached to runs (its pidfd has not seen it
+ * exit; or, without one, /proc shows the same start time and no zombie).
+ * What /proc said of the PID before a 1 was said of this process. */
+int pidfd_alive(const struct pidfd_proc *p);
 
 /* Sends sig to p (pidfd_send_signal(2), or kill(2) once the start time is
  * checked). Returns 0 sent, 1 it is gone (p->gone set to 1), or -1 with
@@ -570,16 +623,28 @@ struct kill_cfg {
 	int all;		/* -a/--all */
 	int npid;
 	pid_t pid[KILL_MAX];	/* --pid and kill_add_pid() */
+	int has_user;		/* --user given: only processes of euid uid */
+	uid_t uid;
+	const char *exec;	/* --exec PATH, or NULL */
+	dev_t exec_dev;		/* stat(exec) at the option */
+	ino_t exec_ino;
+	int any_cgroup;		/* --any-cgroup */
 };
-#define KILL_CFG_INIT { 0, 0, 0, 0, 0, { 0 } }
+#define KILL_CFG_INIT { 0, 0, 0, 0, 0, { 0 }, 0, 0, 0, 0, 0, 0 }
 
 /* --pid PID, -p/--pidfile FILE, -n/--name NAME, -a/--all, -s/--schedule
- * SCHED. Not --strict (pidkill's own) nor --dry-run (dryrun_opts). */
+ * SCHED, --user USER|UID, --exec PATH, --any-cgroup. Not --strict
+ * (pidkill's own) nor --dry-run (dryrun_opts). */
 extern const struct opt kill_opts[];
 #define OPT_KILL_PID (OPTID_KILL + 0)
+#define OPT_KILL_USER (OPTID_KILL + 1)
+#define OPT_KILL_EXEC (OPTID_KILL + 2)
+#define OPT_KILL_ANYCG (OPTID_KILL + 3)
 
 /* Handles kill_opts: returns 1 when id was one of them. A bad PID or
- * schedule, or -p/-n given twice, is a usage error: exits 2. Positional
+ * schedule, -p/-n given twice, a --user not in /etc/passwd (read by us:
+ * no NSS) or an --exec PATH that stat(2) fails on is a usage error: exits
+ * 2. Positional
  * arguments (OPT_ARG) are not taken: an applet whose arguments are PIDs
  * passes them to kill_add_pid(). */
 int kill_opt(struct kill_cfg *c, const struct optstate *o, int id);
@@ -596,10 +661,19 @@ int kill_has_who(const struct kill_cfg *c);
 /* The kill step. Who: the PIDs, the pidfile's PID, the processes named
  * name (more than one needs all), or $MAINPID when none is given (no
  * $MAINPID either: nothing to do, as systemd unsets it once the main
- * process is gone; a garbage one is EX_FAIL). Refuses PID 1, this process and its
- * parent (exit 1, nothing signalled). Nothing to stop (no such process, a
- * zombie, a missing or stale pidfile, no process by that name) logs why
- * and returns EX_OK, or EX_FAIL when strict. A bad pidfile is EX_FAIL.
+ * process is gone; a garbage one is EX_FAIL). Each, however named, must
+ * also be --user's and run --exec, when given; when this process runs in
+ * a systemd service's cgroup (proc_cg_self), the pidfile's and the name's
+ * must be in it too, unless any_cgroup; the others are left alone, and
+ * said so. /proc must be procfs (EX_FAIL). Refuses PID 1, this process,
+ * its parent, a thread ID and a kernel thread (exit 1, nothing
+ * signalled). Nothing to stop (no such process, a zombie, a missing or
+ * stale pidfile, no process by that name, all left alone) logs why and
+ * returns EX_OK, or EX_FAIL when strict. A bad pidfile is EX_FAIL: not a
+ * regular file (opened O_NOFOLLOW, O_NONBLOCK, O_NOCTTY: a FIFO or a tty
+ * cannot block or become our terminal), 64 bytes or more, not one PID,
+ * or, when we are root and neither --user nor --exec is given, one owned
+ * by another user or writable by others (they could name any process).
  * With dry_run it says what it would signal and signals nothing. Runs the
  * schedule on all at once and waits for each to really exit (a zombie
  * counts as exited). Logs "sent SIGTERM to 1234 (hhvm)", "1234 (hhvm)

@@ -81,6 +81,11 @@ pidfd_attach(struct pidfd_proc *p, pid_t pid, unsigned long long want_start)
 		fd = syscall(SYS_pidfd_open, pid, 0);
 		if (fd < 0 && errno == ESRCH)
 			return PIDFD_NONE;
+		/* a thread ID: EINVAL before Linux 6.9, ENOENT since */
+		if (fd < 0 && (errno == EINVAL || errno == ENOENT)) {
+			errno = EINVAL;
+			return -1;
+		}
 		if (fd < 0 && errno != ENOSYS && errno != EPERM &&
 		    errno != EMFILE && errno != ENFILE && errno != ENOMEM)
 			return -1;
@@ -109,6 +114,12 @@ pidfd_attach(struct pidfd_proc *p, pid_t pid, unsigned long long want_start)
 	if (p->fd >= 0 && fd_exited(p->fd))
 		return attach_fail(p, PIDFD_ZOMBIE);
 	return 0;
+}
+
+int
+pidfd_alive(const struct pidfd_proc *p)
+{
+	return p->fd >= 0 ? !fd_exited(p->fd) : !proc_gone(p);
 }
 
 int

@@ -12,12 +12,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/lib.h"
 
 #define PF_KTHREAD 0x00200000UL
+#define PROC_SUPER_MAGIC 0x9fa0
 
 /* Reads path into buf, at most size - 1 bytes, NUL-terminated, in ONE
  * read(2); returns the count or -1 with errno. One read gets all there is
@@ -380,8 +383,8 @@ is_kthread(pid_t pid)
 /* One /proc entry: counts it in *count (and out[]) when it is a process
  * called name. */
 static void
-find_one(const char *d_name, const char *name, struct proc_found *out, int max,
-	 int *count, pid_t self, int noexe)
+find_one(const char *d_name, const char *name, int (*keep)(pid_t), struct proc_found *out,
+	 int max, int *count, pid_t self, int noexe)
 {
 	struct proc_stat st;
 	pid_t pid;
@@ -390,7 +393,7 @@ find_one(const char *d_name, const char *name, struct proc_found *out, int max,
 	    proc_pid_parse(d_name, strlen(d_name), &pid) || pid == self ||
 	    is_kthread(pid))
 		return;
-	if (!scan_match(pid, name, noexe, &st))
+	if (!scan_match(pid, name, noexe, &st) || (keep && !keep(pid)))
 		return;
 	if (*count < max) {
 		out[*count].pid = pid;
@@ -413,7 +416,7 @@ struct dent64 {
  * always reads on Linux; a /proc without those links (an emulation) makes
  * every process fall back to the stat line. */
 int
-proc_find(const char *name, struct proc_found *out, int max)
+proc_find(const char *name, int (*keep)(pid_t), struct proc_found *out, int max)
 {
 	static uint64_t buf[512];
 	const struct dent64 *e;
@@ -435,7 +438,7 @@ proc_find(const char *name, struct proc_found *out, int max)
 			e = (const struct dent64 *)(const void *)((const char *)buf + off);
 			if (e->reclen == 0)
 				break;
-			find_one(e->name, name, out, max, &count, self, noexe);
+			find_one(e->name, name, keep, out, max, &count, self, noexe);
 		}
 	if (n < 0) {
 		int err = errno;
@@ -445,4 +448,178 @@ proc_find(const char *name, struct proc_found *out, int max)
 	}
 	close(fd);
 	return count;
+}
+
+/* ---- who a process is: /proc itself, ids, executable, cgroup ------------- */
+
+/* An empty /proc directory (an initramfs before `mount -t proc`) reads as
+ * a system with no process: every name matches nothing, every PID looks
+ * gone. statfs tells a real procfs from it. */
+int
+proc_mounted(void)
+{
+	struct statfs sf;
+
+	if (statfs("/proc", &sf))
+		return -1;
+	if (sf.f_type != PROC_SUPER_MAGIC) {
+		errno = EMEDIUMTYPE;
+		return -1;
+	}
+	return 0;
+}
+
+/* The nth (from 0) number on the line starting with key ("Uid:") in
+ * NUL-terminated status text, its fields split by tabs. */
+static int
+status_num(const char *buf, const char *key, int nth, unsigned long long *v)
+{
+	size_t klen = strlen(key);
+	const char *p = buf, *end;
+
+	while (strncmp(p, key, klen))
+		if (!(p = strchr(p, '\n')) || !*++p)
+			return -1;
+	p += klen;
+	end = p + strlen(p);
+	for (;;) {
+		while (*p == '\t' || *p == ' ')
+			p++;
+		if (field_num(&p, end, v))
+			return -1;
+		if (!nth--)
+			return 0;
+	}
+}
+
+int
+proc_ids_read(pid_t pid, struct proc_ids *ids)
+{
+	char path[32], buf[1024];
+	unsigned long long tgid, euid;
+
+	/* Tgid (line 4) and Uid (line 9) come in the first few hundred bytes */
+	if (file_read(proc_path(path, pid, "status"), buf, sizeof(buf)) < 0)
+		return -1;
+	if (status_num(buf, "Tgid:", 0, &tgid) || status_num(buf, "Uid:", 1, &euid) ||
+	    tgid > PROC_PID_MAX || euid > 0xffffffffULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	ids->tgid = (pid_t)tgid;
+	ids->euid = (uid_t)euid;
+	return 0;
+}
+
+int
+proc_kthread(pid_t pid, struct proc_stat *st)
+{
+	return !proc_stat_read(pid, st) && (st->flags & PF_KTHREAD);
+}
+
+/* A replaced executable (a package upgrade renames the new binary over
+ * the old one, then restarts the service) still runs the old inode, whose
+ * link reads "PATH (deleted)": it counts when it was on PATH's filesystem,
+ * so a file deleted elsewhere that once had that name does not. */
+int
+proc_exe_is(pid_t pid, const char *path, const struct stat *want)
+{
+	static const char del[] = " (deleted)";
+	char link[32], buf[4096];
+	struct stat st;
+	ssize_t n;
+	size_t len = strlen(path);
+
+	if (stat(proc_path(link, pid, "exe"), &st))
+		return 0;
+	if (st.st_dev == want->st_dev && st.st_ino == want->st_ino)
+		return 1;
+	n = exe_read(pid, buf);
+	return st.st_dev == want->st_dev && st.st_nlink == 0 &&
+	       n == (ssize_t)(len + sizeof(del) - 1) && !memcmp(buf, path, len) &&
+	       !strcmp(buf + len, del);
+}
+
+/* In the text of a /proc/PID/cgroup file ("ID:CONTROLLERS:PATH" lines),
+ * the path of cgroup v2 (v2: the "0::" line) or of systemd's own v1
+ * hierarchy ("N:name=systemd:"). Returns its length with *path set, or -1. */
+static ssize_t
+cg_find(const char *buf, int v2, const char **path)
+{
+	const char *line, *nl, *c1, *c2;
+
+	for (line = buf; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line);
+		c1 = memchr(line, ':', (size_t)(nl - line));
+		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(nl - c1 - 1)) : 0;
+		if (c2 && (v2 ? c1 == line + 1 && line[0] == '0' && c2 == c1 + 1 :
+			   c2 == c1 + 13 && !memcmp(c1 + 1, "name=systemd", 12))) {
+			*path = c2 + 1;
+			return nl - *path;
+		}
+		if (!*nl)
+			break;
+	}
+	return -1;
+}
+
+/* The length of the unit part of cgroup path p[0..n): up to the end of its
+ * last component ending in ".service" ("/system.slice/app.service" of
+ * ".../app.service/.control", where a delegated unit runs ExecStop=), or
+ * 0 when no component does (a login session's scope, "/", a container's
+ * own cgroup). */
+static size_t
+cg_unit(const char *p, size_t n)
+{
+	size_t i, end = 0;
+
+	for (i = 8; i <= n; i++)
+		if ((i == n || p[i] == '/') && !memcmp(p + i - 8, ".service", 8))
+			end = i;
+	return end;
+}
+
+int
+proc_cg_self(struct proc_cg *cg)
+{
+	char buf[4096];
+	const char *path;
+	ssize_t n;
+	size_t unit;
+
+	if (file_read("/proc/self/cgroup", buf, sizeof(buf)) < 0)
+		return errno == ENOENT ? 0 : -1;	/* no cgroups in this kernel */
+	cg->v2 = 1;
+	n = cg_find(buf, 1, &path);
+	if (n < 0 || (n == 1 && path[0] == '/')) {
+		cg->v2 = 0;
+		n = cg_find(buf, 0, &path);
+	}
+	unit = n > 0 ? cg_unit(path, (size_t)n) : 0;
+	if (!unit)
+		return 0;
+	if (unit >= sizeof(cg->path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(cg->path, path, unit);
+	cg->path[unit] = 0;
+	cg->len = unit;
+	return 1;
+}
+
+int
+proc_in_cg(pid_t pid, const struct proc_cg *cg)
+{
+	char path[32], buf[4096];
+	const char *p;
+	ssize_t n;
+
+	if (file_read(proc_path(path, pid, "cgroup"), buf, sizeof(buf)) < 0 ||
+	    (n = cg_find(buf, cg->v2, &p)) < 0)
+		return 0;
+	return (size_t)n >= cg->len && !memcmp(p, cg->path, cg->len) &&
+	       ((size_t)n == cg->len || p[cg->len] == '/');
 }

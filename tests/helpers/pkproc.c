@@ -10,13 +10,17 @@
  *                            reaps it; writes the (zombie) child's PID
  *   pkproc zparent PIDFILE   forks a child that exits on SIGTERM and never
  *                            reaps it; writes the child's PID
+ *   pkproc thread PIDFILE    starts a second thread and writes its thread
+ *                            ID (not a PID); exits on SIGTERM
  * Children die with their parent (PR_SET_PDEATHSIG), so a test's cleanup
  * of what it spawned leaves nothing behind. Exit 2 on bad usage. */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -91,6 +95,15 @@ fork_child(const char *path, int exit_now)
 		pause();
 }
 
+static void *
+thread_main(void *path)
+{
+	write_pid(path, (pid_t)syscall(SYS_gettid));
+	for (;;)
+		pause();
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -100,6 +113,14 @@ main(int argc, char **argv)
 		return 2;
 	if (!strcmp(argv[1], "zombie") || !strcmp(argv[1], "zparent"))
 		fork_child(argv[2], argv[1][1] == 'o');
+	if (!strcmp(argv[1], "thread")) {
+		pthread_t t;
+
+		if (pthread_create(&t, 0, thread_main, argv[2]))
+			return 1;
+		for (;;)
+			pause();
+	}
 	if (!strcmp(argv[1], "ignore"))
 		signal(SIGTERM, SIG_IGN);
 	else if (!strcmp(argv[1], "slow") || !strcmp(argv[1], "count"))

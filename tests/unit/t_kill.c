@@ -247,7 +247,7 @@ test_live(void)
 		exe[n > 0 ? n : 0] = 0;
 		ok(n > 0 && proc_called(getpid(), exe), "own exe path matches");
 	}
-	is_int(proc_find("t_kill", f, 4), 0, "proc_find skips itself");
+	is_int(proc_find("t_kill", 0, f, 4), 0, "proc_find skips itself");
 	ok(proc_stat_read(PROC_PID_MAX, &st) == -1, "PID_MAX_LIMIT has no stat");
 	is_int(pidfd_attach(&p, getppid(), 0), 0, "attach to our parent");
 	is_int(p.pid, getppid(), "  its pid");

@@ -110,7 +110,7 @@ finds_one(const char *name, pid_t pid)
 	struct proc_found f[4];
 	struct proc_stat st;
 
-	return proc_find(name, f, 4) == 1 && f[0].pid == pid &&
+	return proc_find(name, 0, f, 4) == 1 && f[0].pid == pid &&
 	       proc_stat_read(pid, &st) == 0 && f[0].start == st.start;
 }
 
@@ -131,14 +131,14 @@ test_names(const struct kid *c, const struct kid *a)
 	int n;
 
 	ok(finds_one(name_comm, c->pid), "a comm set by prctl is found (%s)", name_comm);
-	n = proc_find(self_base, f, 64);
+	n = proc_find(self_base, 0, f, 64);
 	ok(n >= 1 && found(f, n, 64, c->pid), "  and its executable's basename finds it");
-	n = proc_find(self_exe, f, 64);
+	n = proc_find(self_exe, 0, f, 64);
 	ok(n >= 1 && found(f, n, 64, c->pid), "  and its executable's path");
 	ok(finds_one(name_argv0, a->pid), "an argv[0] basename is found (exec -a %s)", path_argv0);
 	ok(finds_one(path_argv0, a->pid), "  and the whole argv[0]");
-	is_int(proc_find("dbxa-", f, 64), 0, "  not a prefix of it");
-	n = proc_find("exe", f, 64);
+	is_int(proc_find("dbxa-", 0, f, 64), 0, "  not a prefix of it");
+	n = proc_find("exe", 0, f, 64);
 	ok(n >= 1 && found(f, n, 64, a->pid), "  and its comm ('exe', from /proc/self/exe)");
 }
 
@@ -154,7 +154,7 @@ test_zombie(struct kid *z)
 	z->fd = -1;
 	if (!ok(waitid(P_PID, (id_t)z->pid, &si, WEXITED | WNOWAIT) == 0, "  it exits, not reaped"))
 		return;
-	is_int(proc_find(name_zombie, (struct proc_found[4]){ { 0, 0 } }, 4), 0,
+	is_int(proc_find(name_zombie, 0, (struct proc_found[4]){ { 0, 0 } }, 4), 0,
 	       "  a zombie is not found");
 }
 
@@ -167,7 +167,7 @@ test_kthread(void)
 		printf("# no kthreadd as PID 2 here: kernel-thread check skipped\n");
 		return;
 	}
-	is_int(proc_find("kthreadd", f, 4), 0, "the kernel thread kthreadd is not found");
+	is_int(proc_find("kthreadd", 0, f, 4), 0, "the kernel thread kthreadd is not found");
 }
 
 /* The checks of a non-root caller, in a child that drops to nobody: bit i
@@ -193,9 +193,9 @@ nonroot_checks(const struct kid *c, const struct kid *a)
 		bad |= NR_ARGV0;
 	if (!finds_one(path_argv0, a->pid))
 		bad |= NR_ARGV0_PATH;
-	if (have_kthreadd() && proc_find("kthreadd", f, 4) != 0)
+	if (have_kthreadd() && proc_find("kthreadd", 0, f, 4) != 0)
 		bad |= NR_KTHREAD;
-	if (proc_find(name_zombie, f, 4) != 0)
+	if (proc_find(name_zombie, 0, f, 4) != 0)
 		bad |= NR_ZOMBIE;
 	return bad;
 }
