@@ -26,7 +26,10 @@ const struct applet applet_pidkill = {
 		 "SCHED is start-stop-daemon's --retry: signals (TERM, -15), timeouts\n"
 		 "(10, 500ms), 'forever' repeating the rest; N is TERM/N/KILL/N. Exits\n"
 		 "are seen through pidfds; without them (or DRAINBOX_NO_PIDFD=1) /proc\n"
-		 "is polled. PID 1, pidkill and its parent are never signalled.",
+		 "is polled. PID 1, pidkill, its parent, thread IDs and kernel threads\n"
+		 "are never signalled. As root, a pidfile that others can write needs\n"
+		 "--user or --exec. Within a systemd service's cgroup (ExecStop=), -p and\n"
+		 "-n match only processes of that cgroup.",
 	.exits = "0 stopped (or nothing to stop), 1 failure, 2 usage, 3 still running after the schedule",
 	.opts = { pidkill_opts, kill_opts, dryrun_opts, common_opts, 0 },
 };

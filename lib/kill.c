@@ -23,10 +23,9 @@ const struct opt kill_opts[] = {
 	{ "name", 'n', ARG_STR, "NAME", "stop the process called NAME, as pidof matches" },
 	{ "all", 'a', ARG_NONE, 0, "stop all called NAME (default: 2+ is an error)" },
 	{ "schedule", 's', ARG_STR, "SCHED", "signals and waits (default TERM/10/KILL/5)" },
-	{ "user", OPT_KILL_USER, ARG_STR, "USER", "only processes of USER (name or UID, effective; default any)" },
-	{ "exec", OPT_KILL_EXEC, ARG_STR, "PATH", "only processes running PATH (same inode; default any)" },
-	{ "any-cgroup", OPT_KILL_ANYCG, ARG_NONE, 0,
-	  "-p/-n may match outside our systemd unit's cgroup (default: only in it)" },
+	{ "user", OPT_KILL_USER, ARG_STR, "USER", "only USER's processes (name or UID; default any)" },
+	{ "exec", OPT_KILL_EXEC, ARG_STR, "PATH", "only processes running PATH (default any)" },
+	{ "any-cgroup", OPT_KILL_ANYCG, ARG_NONE, 0, "-p/-n also outside the unit's cgroup (default no)" },
 	{ 0, 0, 0, 0, 0 }
 };
 
