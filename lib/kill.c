@@ -289,9 +289,7 @@ opt_user(struct kill_cfg *c, const char *arg)
 	int r;
 
 	c->has_user = 1;
-	if (*arg >= '0' && *arg <= '9') {
-		if (num_parse(arg, 0, 4294967294LL, &v))
-			usage_fail("--user: not a user name or UID: '%.32s'", arg);
+	if (!num_parse(arg, 0, 4294967294LL, &v)) {
 		c->uid = (uid_t)v;
 		return;
 	}
@@ -437,13 +435,13 @@ narrow(pid_t pid, int from, char *why, size_t size)
 	struct proc_ids ids;
 	struct stat want;
 
-	if (c->has_user && (proc_ids_read(pid, &ids) || ids.euid != c->uid)) {
-		if (proc_ids_read(pid, &ids))
-			fmt_sn(why, size, "its user cannot be read, --user wants uid %u",
-			       (unsigned)c->uid);
-		else
-			fmt_sn(why, size, "runs as uid %u, not --user's %u", (unsigned)ids.euid,
-			       (unsigned)c->uid);
+	if (c->has_user && proc_ids_read(pid, &ids)) {
+		fmt_sn(why, size, "its user cannot be read: %s", net_strerror(errno));
+		return 1;
+	}
+	if (c->has_user && ids.euid != c->uid) {
+		fmt_sn(why, size, "runs as uid %u, not --user's %u", (unsigned)ids.euid,
+		       (unsigned)c->uid);
 		return 1;
 	}
 	want.st_dev = c->exec_dev;

@@ -534,6 +534,9 @@ struct proc_cg {
  * cgroups), -1 with errno (ENAMETOOLONG: longer than PROC_CG_MAX - 1). */
 int proc_cg_self(struct proc_cg *cg);
 
+/* The same from text (NUL-terminated) in the form of /proc/PID/cgroup. */
+int proc_cg_parse(const char *text, struct proc_cg *cg);
+
 /* 1 when process pid is in cg or below it (on the same hierarchy), 0 when
  * not or when its cgroup cannot be read. */
 int proc_in_cg(pid_t pid, const struct proc_cg *cg);

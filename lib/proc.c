@@ -585,12 +585,19 @@ int
 proc_cg_self(struct proc_cg *cg)
 {
 	char buf[4096];
+
+	if (file_read("/proc/self/cgroup", buf, sizeof(buf)) < 0)
+		return errno == ENOENT ? 0 : -1;	/* no cgroups in this kernel */
+	return proc_cg_parse(buf, cg);
+}
+
+int
+proc_cg_parse(const char *buf, struct proc_cg *cg)
+{
 	const char *path;
 	ssize_t n;
 	size_t unit;
 
-	if (file_read("/proc/self/cgroup", buf, sizeof(buf)) < 0)
-		return errno == ENOENT ? 0 : -1;	/* no cgroups in this kernel */
 	cg->v2 = 1;
 	n = cg_find(buf, 1, &path);
 	if (n < 0 || (n == 1 && path[0] == '/')) {

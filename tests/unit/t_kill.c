@@ -4,6 +4,8 @@
  * guard-paged buffer), pidfile text; and the live /proc readers on our own
  * process. */
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/lib.h"
@@ -255,10 +257,80 @@ test_live(void)
 	is_int(pidfd_attach(&p, getppid(), 1), PIDFD_NONE, "another start time: not it");
 }
 
+static void
+cg_is(const char *text, int want, int v2, const char *path, const char *what)
+{
+	struct proc_cg cg;
+	int r = proc_cg_parse(text, &cg);
+
+	if (!ok(r == want, "cgroup: %s (got %d)", what, r) || r != 1)
+		return;
+	is_int(cg.v2, v2, v2 ? "  from the v2 line" : "  from the name=systemd line");
+	is_str(cg.path, path, "  the service's cgroup");
+}
+
+/* Which cgroup is our service's: v2, v1 (legacy) and hybrid hosts. */
+static void
+test_cgroup(void)
+{
+	char longer[700];
+
+	cg_is("0::/system.slice/app.service\n", 1, 1, "/system.slice/app.service", "v2");
+	cg_is("0::/system.slice/app.service/.control\n", 1, 1, "/system.slice/app.service",
+	      "v2, a delegated unit's control group");
+	cg_is("0::/user.slice/user-1000.slice/user@1000.service/app.slice/web.service\n", 1, 1,
+	      "/user.slice/user-1000.slice/user@1000.service/app.slice/web.service",
+	      "a user service: the deepest .service");
+	cg_is("0::/user.slice/user-1000.slice/session-3.scope\n", 0, 0, 0, "a login session: none");
+	cg_is("0::/\n", 0, 0, 0, "v2 root: none");
+	cg_is("0::/system.slice/x.services\n", 0, 0, 0, "not a .service component");
+	cg_is("12:pids:/system.slice/app.service\n1:name=systemd:/system.slice/app.service\n",
+	      1, 0, "/system.slice/app.service", "legacy v1: name=systemd");
+	cg_is("1:name=systemd:/system.slice/app.service\n0::/\n", 1, 0,
+	      "/system.slice/app.service", "hybrid, v2 at the root: name=systemd");
+	cg_is("1:name=systemd:/\n0::/system.slice/app.service\n", 1, 1,
+	      "/system.slice/app.service", "hybrid: the v2 line first");
+	cg_is("1:name=systemdx:/a.service\n10::/b.service\n", 0, 0, 0, "look-alike lines: none");
+	cg_is("", 0, 0, 0, "empty: none");
+	memset(longer, 'a', sizeof(longer));
+	memcpy(longer, "0::/", 4);
+	strcpy(longer + sizeof(longer) - 9, ".service");
+	cg_is(longer, -1, 0, 0, "a path too long");
+}
+
+/* Who a process is: /proc itself, ids, the executable, the cgroup. */
+static void
+test_ident(void)
+{
+	struct proc_ids ids;
+	struct proc_stat st;
+	struct proc_cg cg;
+	struct stat me, other;
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	exe[n > 0 ? n : 0] = 0;
+	is_int(proc_mounted(), 0, "/proc is procfs");
+	if (!ok(proc_ids_read(getpid(), &ids) == 0, "own status reads"))
+		return;
+	is_int(ids.tgid, getpid(), "  own tgid is own pid");
+	is_int((int)ids.euid, (int)geteuid(), "  own effective uid");
+	ok(proc_ids_read(PROC_PID_MAX, &ids) == -1, "PID_MAX_LIMIT has no status");
+	ok(!proc_kthread(getpid(), &st), "we are no kernel thread");
+	ok(stat(exe, &me) == 0 && proc_exe_is(getpid(), exe, &me), "own exe by inode");
+	ok(stat("/proc/self/cgroup", &other) == 0 && !proc_exe_is(getpid(), exe, &other),
+	   "  another file's inode is not it");
+	ok(proc_cg_self(&cg) >= 0, "own cgroup reads");
+	if (proc_cg_self(&cg) == 1)
+		ok(proc_in_cg(getpid(), &cg), "  we are in our own service's cgroup");
+}
+
 int
 main(void)
 {
 	tap_prog = "t_kill";
+	test_cgroup();
+	test_ident();
 	test_sched();
 	test_signals();
 	test_stat();
