@@ -156,8 +156,9 @@ int ca_parse_anchors(unsigned char *pem, size_t len, long long now,
 		     struct ca_notes *notes, br_x509_trust_anchor **ta, size_t *n);
 void ca_free_anchors(br_x509_trust_anchor *ta, size_t n);
 
-/* The certificate chain in path (end-entity first, at most CA_CHAIN_MAX)
- * and the key type (BR_KEYTYPE_RSA/EC) of the first one's issuer. Returns
+/* The certificate chain in path (end-entity first, at most CA_CHAIN_MAX;
+ * a TRUSTED CERTIFICATE without its trust settings) and the key type
+ * (BR_KEYTYPE_RSA/EC) of the first one's issuer. Returns
  * 0, -ENOMEM or NET_ETLS_CERT. */
 int ca_load_chain(const char *path, br_x509_certificate **chain, size_t *n,
 		  int *issuer_key_type);
