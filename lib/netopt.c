@@ -26,8 +26,8 @@ const struct opt net_opts[] = {
 	{ "insecure", OPT_INSECURE, ARG_NONE, 0,
 	  "do not verify the server's certificate (default: verify)" },
 	{ "pin", OPT_PIN, ARG_STR, "sha256//BASE64",
-	  "also require this server public key; without --cacert, the pin "
-	  "alone is trusted (self-signed servers) (default: none)" },
+	  "also require this server public key; the pin alone is the trust "
+	  "when no --cacert is given (self-signed servers) (default: none)" },
 	{ "cert", OPT_CERT, ARG_STR, "FILE",
 	  "client certificate chain (PEM) for mutual TLS (default: none)" },
 	{ "key", OPT_KEY, ARG_STR, "FILE",
