@@ -607,14 +607,16 @@ der_ta_ext(const struct der *ext, int isca)
 	return v.len >= 2 && (v.p[1] & 0x04) ? 0 : CA_NOTE_KU;
 }
 
-/* The commonName of the Name element dn, printable ASCII, in cn[0..size)
- * (other bytes become '?'); "" if it has none. */
+/* A name for the Name element dn in cn[0..size): its commonName, else
+ * its organizationalUnitName, else its organizationName (a root such as
+ * "OU=Security Communication RootCA2" has no CN), printable ASCII (other
+ * bytes become '?'); "" if it has none of them. */
 static void
 der_cn(const struct der *dn, char *cn, size_t size)
 {
 	const unsigned char *p = dn->p, *end, *q, *r;
-	struct der name, set, atv, id, val;
-	unsigned tag;
+	struct der name, set, atv, id, val, best = { 0, 0 };
+	unsigned tag, rank, top = 0;
 	size_t i;
 
 	cn[0] = 0;
@@ -630,13 +632,18 @@ der_cn(const struct der *dn, char *cn, size_t size)
 		if (der_want(&r, atv.p + atv.len, 0x06, &id) < 0
 		    || der_get(&r, atv.p + atv.len, &tag, &val) < 0)
 			return;
-		if (!der_is(&id, oid_cn, sizeof oid_cn))
+		/* id-at 2.5.4.N: CN 3 ranks over OU 11 over O 10 */
+		if (id.len != 3 || memcmp(id.p, oid_cn, 2))
 			continue;
-		for (i = 0; i < val.len && i + 1 < size; i++)
-			cn[i] = val.p[i] >= 0x20 && val.p[i] < 0x7f ? (char)val.p[i] : '?';
-		cn[i] = 0;
-		return;
+		rank = id.p[2] == 3 ? 3 : id.p[2] == 11 ? 2 : id.p[2] == 10;
+		if (rank > top) {
+			top = rank;
+			best = val;
+		}
 	}
+	for (i = 0; i < best.len && i + 1 < size; i++)
+		cn[i] = best.p[i] >= 0x20 && best.p[i] < 0x7f ? (char)best.p[i] : '?';
+	cn[i] = 0;
 }
 
 /* The trust settings OpenSSL writes after the certificate of a TRUSTED

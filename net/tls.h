@@ -55,7 +55,8 @@ unsigned tls_ca_notes(void);
 
 /* The i-th (from 0) of those: words saying what was done and why ("left
  * out: expired"), with *obj its PEM object's number in the file (from 1)
- * and *cn its commonName or "". NULL past the last one kept. */
+ * and *cn its name (CN, else OU, else O) or "". NULL past the last one
+ * kept. */
 const char *tls_ca_note(unsigned i, unsigned *obj, const char **cn);
 
 /* Runs the handshake on the connected c->fd for host (SNI, and the name or
@@ -116,7 +117,7 @@ enum {
 struct ca_note {
 	unsigned obj;		/* the PEM object's number in the file, from 1 */
 	int why;		/* CA_NOTE_* */
-	char cn[64];		/* its subject's commonName (printable), or "" */
+	char cn[64];		/* its subject's CN, else OU, else O (printable), or "" */
 };
 
 #define CA_NOTES_MAX 8

@@ -480,7 +480,7 @@ run_notes(void)
 	text.n = 0;
 	pem(&text, "CERTIFICATE", der.b, der.n);
 	load(&text, &n, &flags, &no);
-	is_str(no.note[0].cn, "", "no commonName: an empty one");
+	is_str(no.note[0].cn, "org", "no commonName: the organizationName");
 	is_str(net_strerror(NET_ETLS_EKU),
 	       "certificate not for a TLS server (extendedKeyUsage)", "NET_ETLS_EKU words");
 	is_str(net_strerror(NET_ETLS_BIGCERT), "certificate over 16 KiB",
