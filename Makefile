@@ -1,7 +1,34 @@
 # drainbox - GNU make, one flat file. See config.mk for the knobs.
 include config.mk
 
-B = build
+# ---- which CPU: ARCH, CROSS_COMPILE or a user's CC (toolchain/cross.sh) -------
+# make ARCH=aarch64 (armhf, riscv64, i386, x86_64) builds build/ARCH/drainbox
+# with the compiler and BearSSL of toolchain/out/ARCH/. CROSS_COMPILE=PREFIX or
+# CC=a-musl-cross-gcc on the command line build for that compiler's CPU, with
+# toolchain/out/ARCH-N/ (N: a checksum of the compiler's name). Plain make,
+# and a CC for this machine, build build/drainbox as before.
+ARCHES    = x86_64 aarch64 armhf riscv64 i386
+HOST_ARCH := $(patsubst i%86,i386,$(patsubst armv7%,armhf,$(patsubst arm64,aarch64,$(patsubst amd64,x86_64,$(shell uname -m)))))
+XCC := $(or $(if $(CROSS_COMPILE),$(CROSS_COMPILE)gcc),$(if $(filter command line,$(origin CC)),$(CC)))
+ifeq ($(ARCH),)
+ifneq ($(XCC),)
+XARCH := $(shell $(XCC) -dumpmachine 2>/dev/null | sed 's/^\(i.86\|x86_64\|aarch64\|riscv64\).*/\1/; s/^i.86$$/i386/; s/^arm.*hf$$/armhf/')
+ifneq ($(or $(CROSS_COMPILE),$(filter-out $(HOST_ARCH),$(XARCH))),)
+ARCH := $(XARCH)
+endif
+endif
+endif
+ifneq ($(ARCH),)
+ifeq ($(filter $(ARCHES),$(ARCH)),)
+$(error ARCH=$(ARCH): not one of $(ARCHES) (from CC/CROSS_COMPILE: $(XCC) -dumpmachine))
+endif
+TC = toolchain/out/$(ARCH)$(if $(XCC),-$(shell printf %s '$(XCC)' | cksum | cut -d' ' -f1))
+endif
+
+B = build$(if $(ARCH),/$(ARCH))
+# host-only pieces (helpers, sanitizer unit tests, fuzz replays) stay in the
+# native build directory whatever ARCH is
+HB = $(if $(ARCH),build,$(B))
 CPPFLAGS += -I$(B)
 # make V=1 shows each compiler command
 Q = $(if $(V),,@echo '  CC   $<';)
@@ -10,8 +37,9 @@ all:
 
 # ---- toolchain: musl cc and BearSSL, obtained by toolchain/*.sh ---------------
 # Goals that need no compiler do not trigger it.
-NOTOOL = clean lint help uninstall
+NOTOOL = clean lint help uninstall dist check-all-arches size-arches
 ifneq ($(filter-out $(NOTOOL),$(or $(MAKECMDGOALS),all)),)
+ifeq ($(TC),)
 ifneq ($(filter command line environment,$(origin CC)),)
 export CC
 endif
@@ -19,12 +47,25 @@ include toolchain/out/musl.mk
 ifeq ($(CONFIG_TLS),y)
 include toolchain/out/bearssl.mk
 endif
+else
+# CC, STRIP and EMU (the qemu-user program for a foreign CPU, else empty)
+include $(TC)/cc.mk
+ifeq ($(CONFIG_TLS),y)
+include $(TC)/bearssl.mk
+endif
+endif
 endif
 
 toolchain/out/musl.mk: toolchain/musl.sh toolchain/versions
 	sh toolchain/musl.sh
 toolchain/out/bearssl.mk: toolchain/bearssl.sh toolchain/versions toolchain/out/musl.mk
 	sh toolchain/bearssl.sh
+# a user's CC or CROSS_COMPILE reaches cross.sh only from the command line
+$(TC)/cc.mk: toolchain/cross.sh toolchain/versions
+	CC='$(if $(filter command line,$(origin CC)),$(CC))' CROSS_COMPILE='$(CROSS_COMPILE)' \
+	  CONFIG_TLS=n sh toolchain/cross.sh $(ARCH) $(TC)
+$(TC)/bearssl.mk: toolchain/bearssl.sh toolchain/versions $(TC)/cc.mk
+	BEARSSL_OUT=$(TC) sh toolchain/bearssl.sh
 
 # ---- what goes in --------------------------------------------------------------
 APPLETS-$(CONFIG_DEPOOL)   += depool
@@ -54,13 +95,17 @@ $(B)/config.h: FORCE
 	@mkdir -p $(B); { echo '#define VERSION "$(VERSION)"'; \
 	 echo '#define CFG_TLS $(if $(filter y,$(CONFIG_TLS)),1,0)'; \
 	 echo '#define BUILD_EPOCH $(BUILD_EPOCH)'; \
+	 echo '/* cc: $(CC) */'; \
 	 printf '#define APPLETS(X)'; printf ' X(%s)' $(APPLETS); echo; } >$@.new; \
 	 cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 FORCE:
 
 # the date validity checks fall back to when the clock is wrong (tls_bearssl.c):
 # the last commit's date, so a rebuild of the same tree gives the same binary
-BUILD_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),0)
+# (in a tarball from make dist: toolchain/epoch, filled in by git archive)
+BUILD_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell sed -n '/^[0-9][0-9]*$$/p' toolchain/epoch 2>/dev/null),$(shell git log -1 --format=%ct 2>/dev/null),0)
+# no build directory in the objects (a rebuild elsewhere is the same binary)
+CFLAGS += -ffile-prefix-map=$(CURDIR)/=
 
 $(B)/%.o: %.c $(B)/config.h lib/lib.h net/net.h net/tls.h
 	@mkdir -p $(@D)
