@@ -171,17 +171,23 @@ endif
 
 # ---- test helpers (host cc; they run on the build machine only) ------------------
 HELPERS = $(basename $(notdir $(wildcard tests/helpers/*.c)))
-$(B)/helpers/%: tests/helpers/%.c
+$(HB)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=c99 -D_GNU_SOURCE -O1 -g -Wall -Wextra $(WERROR) -o $@ $<
 
 # ---- check ----------------------------------------------------------------------
 TESTBINS = $(UNIT:%=$(B)/unit/host/%) $(UNIT:%=$(B)/unit/musl/%) \
            $(FUZZ:%=$(B)/fuzz/replay-%) $(HELPERS:%=$(B)/helpers/%)
+ifneq ($(TC),)
+# make check ARCH=X: the musl unit tests and the shell tests run the X
+# binaries (under qemu-user for a foreign CPU); the sanitizer unit tests and
+# the fuzz replays are host builds, run by the native make check
+TESTBINS = $(UNIT:%=$(B)/unit/musl/%) $(HELPERS:%=$(HB)/helpers/%)
+endif
 
 check: all $(TESTBINS)
-	@sh toolchain/test-deps.sh
-	@B=$(B) sh tests/run
+	@sh toolchain/test-deps.sh $(if $(EMU),--qemu $(ARCH))
+	@B=$(B) H=$(HB)/helpers ARCH=$(ARCH) EMU=$(EMU) sh tests/run
 
 # ---- install --------------------------------------------------------------------
 install: all
@@ -231,10 +237,10 @@ $(B)/bench/brun: tests/bench/brun.c
 	@mkdir -p $(@D)
 	$(CC) -std=c99 -D_GNU_SOURCE -Os -static -Wall -Wextra $(WERROR) -o $@ $<
 
-demo: all $(HELPERS:%=$(B)/helpers/%)
+demo: all $(HELPERS:%=$(HB)/helpers/%)
 	@B=$(B) sh tests/e2e/demo.sh
 
-bench: all $(HELPERS:%=$(B)/helpers/%) $(B)/bench/brun
+bench: all $(HELPERS:%=$(HB)/helpers/%) $(B)/bench/brun
 	@B=$(B) sh tests/bench/bench.sh
 
 .PHONY: demo bench
