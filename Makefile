@@ -106,6 +106,9 @@ FORCE:
 BUILD_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell sed -n '/^[0-9][0-9]*$$/p' toolchain/epoch 2>/dev/null),$(shell git log -1 --format=%ct 2>/dev/null),0)
 # no build directory in the objects (a rebuild elsewhere is the same binary)
 CFLAGS += -ffile-prefix-map=$(CURDIR)/=
+# a pointer cast to a type of stricter alignment is an error on every CPU,
+# not only on one that faults on an unaligned load (armhf ldrd, riscv64)
+CFLAGS += -Wcast-align=strict
 
 $(B)/%.o: %.c $(B)/config.h lib/lib.h net/net.h net/tls.h
 	@mkdir -p $(@D)
