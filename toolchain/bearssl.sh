@@ -185,7 +185,7 @@ done_if_built() {
 	if stamp_ok "$out/bearssl/.stamp" "$1" && [ -f "$out/bearssl/libbearssl.a" ] &&
 	    [ -f "$out/bearssl/inc/bearssl.h" ]; then
 		write_mk "$out/bearssl/inc" "$out/bearssl/libbearssl.a" "$2"
-		say "BearSSL up to date: toolchain/out/bearssl/libbearssl.a ($2)"
+		say "BearSSL up to date: $out/bearssl/libbearssl.a ($2)"
 		exit 0
 	fi
 }

@@ -256,15 +256,18 @@ debian_musl() {
 	say "musl sysroot for $arch: $out/sysroot"
 }
 
-# strip_for CC...: the strip that goes with a cross compiler.
+# strip_for CC: the strip that goes with a cross compiler: beside it with
+# its prefix, else TRIPLET-strip for its -dumpmachine, else this machine's
+# for its own CPU; empty when none is found.
 strip_for() {
 	case ${1##*/} in
 	*-gcc | *-cc | *-clang)
 		s=${1%-*}-strip
 		command -v "$s" >/dev/null 2>&1 && { echo "$s"; return; } ;;
 	esac
-	[ -z "$emu" ] && { echo strip; return; }
-	die "no strip for $1 found; give STRIP=... (the binutils strip for $arch)"
+	s=$("$1" -dumpmachine 2>/dev/null)-strip
+	command -v "$s" >/dev/null 2>&1 && { echo "$s"; return; }
+	[ -n "$emu" ] || echo strip
 }
 
 if [ -n "${CC:-}" ]; then
@@ -272,7 +275,9 @@ if [ -n "${CC:-}" ]; then
 	is_musl $CC || die "CC='$CC' is not a musl compiler (it cannot link a static musl program)"
 	m=$(machine_of ${CC%% *})
 	[ "$m" = "$arch" ] || die "CC='$CC' builds for $m, not for $arch"
-	write_cc "$CC" "${STRIP:-$(strip_for $CC)}" "CC from the user"
+	st=${STRIP:-$(strip_for ${CC%% *})}
+	[ -n "$st" ] || die "no strip for CC='$CC' found; give STRIP=... (the binutils strip for $arch)"
+	write_cc "$CC" "$st" "CC from the user"
 elif [ -n "${CROSS_COMPILE:-}" ]; then
 	command -v "${CROSS_COMPILE}gcc" >/dev/null 2>&1 || die "${CROSS_COMPILE}gcc not found (CROSS_COMPILE=$CROSS_COMPILE)"
 	m=$(machine_of "${CROSS_COMPILE}gcc")
