@@ -130,9 +130,15 @@ $(B)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=c99 -D_GNU_SOURCE -O1 -g -Wall -Wextra $(WERROR) -o $@ $<
 
+# the backend, static (musl): PID 1 of tests/e2e/container.test's app image
+$(B)/static/backend: tests/helpers/backend.c
+	@mkdir -p $(@D)
+	$(CC) -std=c99 -D_GNU_SOURCE -Os -static -Wall -Wextra $(WERROR) -o $@ $<
+
 # ---- check ----------------------------------------------------------------------
 TESTBINS = $(UNIT:%=$(B)/unit/host/%) $(UNIT:%=$(B)/unit/musl/%) \
-           $(FUZZ:%=$(B)/fuzz/replay-%) $(HELPERS:%=$(B)/helpers/%)
+           $(FUZZ:%=$(B)/fuzz/replay-%) $(HELPERS:%=$(B)/helpers/%) \
+           $(B)/static/backend
 
 check: all $(TESTBINS)
 	@sh toolchain/test-deps.sh
@@ -193,3 +199,11 @@ bench: all $(HELPERS:%=$(B)/helpers/%) $(B)/bench/brun
 	@B=$(B) sh tests/bench/bench.sh
 
 .PHONY: demo bench
+
+# make image   the FROM scratch image of examples/Dockerfile's final stage,
+#              built offline from build/drainbox by podman (or buildah),
+#              named drainbox (NAME=...); prints its ID (tests/e2e/image.sh)
+image: all
+	@B=$(B) sh tests/e2e/image.sh $(NAME)
+
+.PHONY: image
