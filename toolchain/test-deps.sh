@@ -7,7 +7,10 @@
 # systemd-analyze), e2fsprogs (chattr), util-linux (setpriv: a package of
 # its own on Alpine), and for tests/dns.test
 # dnsmasq (Debian dnsmasq-base: the binary, no service) and iproute2 (ip,
-# ss), strace (drain.test counts fsyncs). --bench adds busybox and hyperfine.
+# ss), strace (drain.test counts fsyncs); for tests/e2e/container.test podman
+# and runc, for tests/e2e/initramfs.test qemu-system-x86, busybox-static
+# (also the bench's busybox) and cpio. --bench adds hyperfine (and busybox
+# where busybox-static is not packaged).
 # When root on Debian or Alpine the missing ones are installed (apt-get or
 # apk); anything already there is skipped. The nginx and haproxy services a
 # fresh install may start are stopped again: the tests run their own
@@ -28,7 +31,7 @@ bench=n
 for a in "$@"; do
 	case $a in
 	--bench) bench=y ;;
-	-h | --help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,19s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) printf 'toolchain: test-deps.sh: unknown option %s\nusage: sh toolchain/test-deps.sh [--bench]\n' "$a" >&2; exit 2 ;;
 	esac
 done
@@ -36,7 +39,7 @@ done
 # ---- package names per system ----
 if [ -f /etc/alpine-release ] && command -v apk >/dev/null 2>&1; then
 	sys=alpine
-	want="haproxy nginx openssl curl wget clang compiler-rt procps file python3 py3-yaml e2fsprogs util-linux setpriv dnsmasq iproute2 strace"
+	want="haproxy nginx openssl curl wget clang compiler-rt procps file python3 py3-yaml e2fsprogs util-linux setpriv dnsmasq iproute2 strace podman runc qemu-system-x86_64 busybox-static cpio"
 	[ $bench = n ] || want="$want busybox hyperfine"
 	installed() { apk info -e "$1" >/dev/null 2>&1; }
 	install_cmd="apk add --no-cache"
@@ -49,8 +52,11 @@ elif [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
 		llvm=$(apt-cache depends clang 2>/dev/null |
 			sed -n 's/^ *Depends: clang-\([0-9][0-9]*\)$/\1/p' | head -n 1)
 	fi
-	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd e2fsprogs util-linux dnsmasq-base iproute2 strace"
-	[ $bench = n ] || want="$want busybox hyperfine"
+	# busybox-static replaces the busybox package and gives the bench its
+	# busybox too; runc named so that podman does not bring crun, which
+	# cannot run on a hybrid cgroup host
+	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd e2fsprogs util-linux dnsmasq-base iproute2 strace podman runc qemu-system-x86 busybox-static cpio"
+	[ $bench = n ] || want="$want hyperfine"
 	installed() {
 		case $1 in
 		busybox) command -v busybox >/dev/null 2>&1 && return 0 ;;
