@@ -93,6 +93,15 @@ $(B)/unit/musl/%: tests/unit/%.c tests/unit/tap.h $(LIBOBJ) $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WERROR) -static -o $@ $< $(LIBOBJ) $(LIBS)
 
+# t_ca tests ca.c, which needs BearSSL's headers; its host build links ca.c
+# itself (ca.c calls no BearSSL function); a CONFIG_TLS=n build leaves it out
+UNIT-n = t_ca
+UNIT := $(filter-out $(UNIT-$(CONFIG_TLS)),$(UNIT))
+$(B)/unit/musl/t_ca: CPPFLAGS += -I$(BEARSSL_INC)
+$(B)/unit/host/t_ca: tests/unit/t_ca.c tests/unit/tap.h net/ca.c $(HOST_OBJ)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(CPPFLAGS) -I$(BEARSSL_INC) -std=c99 -Wall -Wextra $(WERROR) $(SANFLAGS) -o $@ $< net/ca.c $(HOST_OBJ)
+
 # ---- fuzz targets: libFuzzer with clang; a replay main for make check ------------
 # f_ca (ca.c) needs BearSSL's headers, so a CONFIG_TLS=n build leaves it out
 FUZZ-n = f_ca

@@ -26,7 +26,8 @@ const struct opt net_opts[] = {
 	{ "insecure", OPT_INSECURE, ARG_NONE, 0,
 	  "do not verify the server's certificate (default: verify)" },
 	{ "pin", OPT_PIN, ARG_STR, "sha256//BASE64",
-	  "accept only this server public key (default: none)" },
+	  "also require this server public key; the pin alone is the trust "
+	  "when no --cacert is given (self-signed servers) (default: none)" },
 	{ "cert", OPT_CERT, ARG_STR, "FILE",
 	  "client certificate chain (PEM) for mutual TLS (default: none)" },
 	{ "key", OPT_KEY, ARG_STR, "FILE",
@@ -61,6 +62,24 @@ net_opt(struct net_cfg *c, const struct optstate *o, int id)
 	return 0;
 }
 
+/* Tells which anchors of the bundle were left out and why: warnings for
+ * a --cacert file (given), -v lines for the system bundle, whose expired
+ * roots are the distribution's business. */
+static void
+net_ca_notes(int given)
+{
+	void (*say)(const char *, ...) = given ? log_warn : log_debug;
+	const char *why, *cn;
+	unsigned i, obj;
+
+	for (i = 0; (why = tls_ca_note(i, &obj, &cn)); i++)
+		say("%s: certificate %u%s%s%s: %s", tls_ca_file(), obj,
+		    *cn ? " (" : "", cn, *cn ? ")" : "", why);
+	if (tls_ca_notes() > i)
+		say("%s: %u more certificates left out", tls_ca_file(),
+		    tls_ca_notes() - i);
+}
+
 void
 net_start(struct net_cfg *c, int tls)
 {
@@ -84,11 +103,18 @@ net_start(struct net_cfg *c, int tls)
 	if (!CFG_TLS)	/* before any step is taken, not at the first request */
 		die(EX_FAIL, "https: %s", net_strerror(NET_ENOTLS));
 	e = tls_init(&c->tls);
+	net_ca_notes(c->tls.cacert != NULL);
 	if (e < 0)
 		die(EX_FAIL, "%s: %s", net_tls_object(&c->tls, e), net_strerror(e));
 	tls_done = 1;
 	if (tls_notes() & TLS_NOTE_INSECURE)
 		log_warn("--insecure: TLS certificates are not verified");
+	else if (tls_notes() & TLS_NOTE_PINONLY)
+		log_debug("TLS trust: the --pin key only (no CA, host name or date check)");
+	else
+		log_debug("TLS trust: the CAs of %s, the host name, the dates%s",
+			  tls_ca_file(),
+			  tls_notes() & TLS_NOTE_PIN ? " and the --pin key" : "");
 	if (tls_notes() & TLS_NOTE_CLOCK)
 		log_warn("the clock is before this build's date: certificates are "
 			 "checked against the build date instead");
@@ -139,7 +165,7 @@ net_action(int code)
 	case NET_EURLHOST: case NET_EURLSOCK: case NET_EREQBIG:
 		return "request";
 	}
-	if (code >= NET_ETLS_CA && code <= NET_ETLS_ENTROPY)
+	if (code >= NET_ETLS_CA && code <= NET_ETLS_BIGCERT)
 		return "tls";
 	if (code >= NET_ESTATUS && code <= NET_ETOOMANY1XX)
 		return "response";

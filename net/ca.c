@@ -265,9 +265,10 @@ der_is(const struct der *d, const unsigned char *oid, size_t len)
 /* The parts of a certificate we use; whole elements (tag and length
  * included) for the names and the key, values for the rest. */
 struct ca_cert {
-	struct der issuer, subject, spki;
+	struct der issuer, validity, subject, spki;
 	struct der ext;		/* the extensions' SEQUENCE value, or empty */
 	struct der sigalg;	/* the signature algorithm's OID */
+	size_t len;		/* the whole Certificate element's length */
 };
 
 static int
@@ -279,10 +280,12 @@ der_cert(const unsigned char *der, size_t len, struct ca_cert *c)
 	int i;
 
 	keep[3] = &c->issuer;
+	keep[4] = &c->validity;
 	keep[5] = &c->subject;
 	keep[6] = &c->spki;
 	if (der_want(&p, end, 0x30, &v) < 0)
 		return -1;
+	c->len = (size_t)(p - der);
 	p = v.p;
 	end = v.p + v.len;
 	if (der_want(&p, end, 0x30, &v) < 0)
@@ -374,6 +377,12 @@ static const unsigned char oid_p521[] = { 0x2b, 0x81, 0x04, 0x00, 0x23 };
 static const unsigned char oid_ecdsa_sig[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04 };
 static const unsigned char oid_bc[] = { 0x55, 0x1d, 0x13 };
 static const unsigned char oid_san[] = { 0x55, 0x1d, 0x11 };
+static const unsigned char oid_ku[] = { 0x55, 0x1d, 0x0f };
+static const unsigned char oid_eku[] = { 0x55, 0x1d, 0x25 };
+static const unsigned char oid_any_eku[] = { 0x55, 0x1d, 0x25, 0x00 };
+static const unsigned char oid_server_auth[] = {
+	0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01 };
+static const unsigned char oid_cn[] = { 0x55, 0x04, 0x03 };
 
 /* The BearSSL curve an OID names: P-256, P-384, P-521, else 0. */
 static int
@@ -453,6 +462,223 @@ der_is_ca(const struct der *ext)
 	       && b.len == 1 && b.p[0] != 0;
 }
 
+/* Whether the SEQUENCE OF OBJECT IDENTIFIER value v names serverAuth or
+ * anyExtendedKeyUsage. Returns 1, 0, or -1 when malformed. */
+static int
+der_oids_server(const struct der *v)
+{
+	const unsigned char *p = v->p, *end = v->p + v->len;
+	struct der id;
+	int r = 0;
+
+	while (p < end) {
+		if (der_want(&p, end, 0x06, &id) < 0)
+			return -1;
+		if (der_is(&id, oid_server_auth, sizeof oid_server_auth)
+		    || der_is(&id, oid_any_eku, sizeof oid_any_eku))
+			r = 1;
+	}
+	return r;
+}
+
+/* Whether the extendedKeyUsage of ext, if any, lets the certificate serve
+ * TLS (RFC 5280 4.2.1.12, as OpenSSL applies it to every certificate of a
+ * chain). Returns 1 (no such extension, or it names serverAuth or
+ * anyExtendedKeyUsage), 0 (it does not), -1 (malformed). */
+static int
+der_eku_server(const struct der *ext)
+{
+	const unsigned char *p;
+	struct der v;
+	int r;
+
+	if ((r = der_ext(ext, oid_eku, sizeof oid_eku, &v)) != 1)
+		return r == 0 ? 1 : -1;
+	p = v.p;
+	if (der_want(&p, v.p + v.len, 0x30, &v) < 0)
+		return -1;
+	return der_oids_server(&v);
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian, y >= 1). */
+static long long
+der_days(long long y, int m, int d)
+{
+	long long era, yoe, doy;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* A UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ) element
+ * at *p, as seconds since the epoch. Returns 0 or -1 when malformed. */
+static int
+der_time(const unsigned char **p, const unsigned char *end, long long *t)
+{
+	struct der v;
+	unsigned tag;
+	int f[7], i, n;
+	long long y;
+
+	if (der_get(p, end, &tag, &v) < 0)
+		return -1;
+	n = tag == 0x17 ? 6 : tag == 0x18 ? 7 : 0;
+	if (!n || v.len != (size_t)n * 2 + 1 || v.p[n * 2] != 'Z')
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((unsigned)(v.p[2 * i] - '0') > 9 || (unsigned)(v.p[2 * i + 1] - '0') > 9)
+			return -1;
+		f[i] = (v.p[2 * i] - '0') * 10 + v.p[2 * i + 1] - '0';
+	}
+	if (n == 6)
+		y = f[0] + (f[0] < 50 ? 2000 : 1900);	/* RFC 5280 4.1.2.5.1 */
+	else
+		y = f[0] * 100 + f[1];
+	i = n - 5;	/* the month's field */
+	if (y < 1 || f[i] < 1 || f[i] > 12 || f[i + 1] < 1 || f[i + 1] > 31
+	    || f[i + 2] > 23 || f[i + 3] > 59 || f[i + 4] > 60)
+		return -1;
+	*t = der_days(y, f[i], f[i + 1]) * 86400 + f[i + 2] * 3600
+	     + f[i + 3] * 60 + f[i + 4];
+	return 0;
+}
+
+/* Whether now lies within the Validity element val: 0 yes, or a CA_NOTE_*
+ * (EXPIRED, NOTYET, DATES when malformed). */
+static int
+der_dates(const struct der *val, long long now)
+{
+	const unsigned char *p = val->p, *end;
+	struct der v;
+	long long from, to;
+
+	if (der_want(&p, val->p + val->len, 0x30, &v) < 0)
+		return CA_NOTE_DATES;
+	p = v.p;
+	end = v.p + v.len;
+	if (der_time(&p, end, &from) < 0 || der_time(&p, end, &to) < 0)
+		return CA_NOTE_DATES;
+	return now < from ? CA_NOTE_NOTYET : now > to ? CA_NOTE_EXPIRED : 0;
+}
+
+/* What an anchor's extensions forbid: 0 nothing, CA_NOTE_NAMECONS (name
+ * constraints, critical or not: we cannot enforce them, and an anchor
+ * trusted without them would be trusted for every name), CA_NOTE_CRITICAL
+ * (another critical extension we do not enforce: policies...), CA_NOTE_EKU
+ * (not for TLS servers), CA_NOTE_KU (keyUsage without keyCertSign: not a
+ * CA), or -1 when malformed. */
+static int
+der_ta_ext(const struct der *ext, int isca)
+{
+	/* subject and authority key ids, keyUsage, subjectAltName,
+	 * basicConstraints, extendedKeyUsage: read here or harmless */
+	static const unsigned char known[] = { 0x0e, 0x0f, 0x11, 0x13, 0x23, 0x25 };
+	const unsigned char *p = ext->p, *end = ext->p + ext->len, *q;
+	struct der e, id, v;
+	unsigned tag, ce;
+	int r;
+
+	while (p < end) {
+		if (der_want(&p, end, 0x30, &e) < 0)
+			return -1;
+		q = e.p;
+		if (der_want(&q, e.p + e.len, 0x06, &id) < 0
+		    || der_get(&q, e.p + e.len, &tag, &v) < 0)
+			return -1;
+		/* each id-ce: 2.5.29.N */
+		ce = id.len == 3 && id.p[0] == 0x55 && id.p[1] == 0x1d ? id.p[2] : 0;
+		if (ce == 0x1e)
+			return CA_NOTE_NAMECONS;
+		if (tag == 0x01 && v.len == 1 && v.p[0]
+		    && !(ce && memchr(known, ce, sizeof known)))
+			return CA_NOTE_CRITICAL;
+	}
+	if ((r = der_eku_server(ext)) <= 0)
+		return r < 0 ? -1 : CA_NOTE_EKU;
+	if (!isca || (r = der_ext(ext, oid_ku, sizeof oid_ku, &v)) == 0)
+		return 0;
+	/* KeyUsage ::= BIT STRING; keyCertSign is bit 5: 0x04 of the first byte */
+	p = v.p;
+	if (r < 0 || der_want(&p, v.p + v.len, 0x03, &v) < 0 || v.len < 1)
+		return -1;
+	return v.len >= 2 && (v.p[1] & 0x04) ? 0 : CA_NOTE_KU;
+}
+
+/* A name for the Name element dn in cn[0..size): its commonName, else
+ * its organizationalUnitName, else its organizationName (a root such as
+ * "OU=Security Communication RootCA2" has no CN), printable ASCII (other
+ * bytes become '?'); "" if it has none of them. */
+static void
+der_cn(const struct der *dn, char *cn, size_t size)
+{
+	const unsigned char *p = dn->p, *end, *q, *r;
+	struct der name, set, atv, id, val, best = { 0, 0 };
+	unsigned tag, rank, top = 0;
+	size_t i;
+
+	cn[0] = 0;
+	if (der_want(&p, dn->p + dn->len, 0x30, &name) < 0)
+		return;
+	for (p = name.p, end = name.p + name.len; p < end; ) {
+		if (der_want(&p, end, 0x31, &set) < 0)
+			return;
+		q = set.p;
+		if (der_want(&q, set.p + set.len, 0x30, &atv) < 0)
+			return;
+		r = atv.p;
+		if (der_want(&r, atv.p + atv.len, 0x06, &id) < 0
+		    || der_get(&r, atv.p + atv.len, &tag, &val) < 0)
+			return;
+		/* id-at 2.5.4.N: CN 3 ranks over OU 11 over O 10 */
+		if (id.len != 3 || memcmp(id.p, oid_cn, 2))
+			continue;
+		rank = id.p[2] == 3 ? 3 : id.p[2] == 11 ? 2 : id.p[2] == 10;
+		if (rank > top) {
+			top = rank;
+			best = val;
+		}
+	}
+	for (i = 0; i < best.len && i + 1 < size; i++)
+		cn[i] = best.p[i] >= 0x20 && best.p[i] < 0x7f ? (char)best.p[i] : '?';
+	cn[i] = 0;
+}
+
+/* The trust settings OpenSSL writes after the certificate of a TRUSTED
+ * CERTIFICATE object (X509_CERT_AUX: SEQUENCE { trust SEQUENCE OF OID
+ * OPTIONAL, reject [0] SEQUENCE OF OID OPTIONAL, ... }), in aux[0..len).
+ * Returns 0 (trusted for TLS servers: no lists, or trust names serverAuth),
+ * CA_NOTE_REJECT (reject names serverAuth or anyExtendedKeyUsage: it wins),
+ * CA_NOTE_UNTRUSTED (a trust list without them) or CA_NOTE_AUX (malformed). */
+static int
+der_aux(const unsigned char *aux, size_t len)
+{
+	const unsigned char *p = aux, *end = aux + len;
+	struct der v;
+	unsigned tag;
+	int trusted = -1, r;
+
+	if (len == 0)
+		return 0;
+	if (der_want(&p, end, 0x30, &v) < 0 || p != end)
+		return CA_NOTE_AUX;
+	for (p = v.p, end = v.p + v.len; p < end; ) {
+		if (der_get(&p, end, &tag, &v) < 0)
+			return CA_NOTE_AUX;
+		if (tag != 0x30 && tag != 0xa0)
+			continue;	/* alias, keyid, other */
+		if ((r = der_oids_server(&v)) < 0)
+			return CA_NOTE_AUX;
+		if (tag == 0xa0 && r)
+			return CA_NOTE_REJECT;
+		if (tag == 0x30)
+			trusted = r;
+	}
+	return trusted == 0 ? CA_NOTE_UNTRUSTED : 0;
+}
+
 /* ---- trust anchors ---------------------------------------------------------- */
 
 static int
@@ -474,6 +700,9 @@ struct ca_tas {
 	br_x509_trust_anchor *ta;
 	size_t n, cap;
 	unsigned char *bytes, *next, *end;	/* next: the free part */
+	unsigned obj;		/* PEM objects seen so far */
+	long long now;
+	struct ca_notes *notes;
 };
 
 #define CA_TAS_SIZE(cap)	((cap) * sizeof(br_x509_trust_anchor))
@@ -537,27 +766,97 @@ ca_ta_fill(struct ca_tas *t, const struct der *dn, const br_x509_pkey *pk,
 	return 0;
 }
 
+/* Records why the certificate c of the current object was left out or
+ * restricted. */
+static void
+ca_note(struct ca_tas *t, const struct ca_cert *c, int why)
+{
+	struct ca_note *o;
+
+	if (t->notes->n++ >= CA_NOTES_MAX)
+		return;
+	o = &t->notes->note[t->notes->n - 1];
+	o->obj = t->obj;
+	o->why = why;
+	der_cn(&c->subject, o->cn, sizeof o->cn);
+}
+
+/* Why the anchor c (key pk) of PEM object name cannot be used: 0 (it can),
+ * CA_NOTE_KU (it can, but not as a CA: *isca is cleared), another
+ * CA_NOTE_*, or -1 (malformed: skipped without a note). */
+static int
+ca_ta_check(const struct ca_tas *t, const char *name, const unsigned char *der,
+	    size_t len, const struct ca_cert *c, const br_x509_pkey *pk, int *isca)
+{
+	int r, d;
+
+	/* as BearSSL's br_x509_minimal_set_minrsa(256) for the chain */
+	if (pk->key_type == BR_KEYTYPE_RSA && pk->key.rsa.nlen < 256)
+		return CA_NOTE_WEAKRSA;
+	if (!strcmp(name, "TRUSTED CERTIFICATE")
+	    && (r = der_aux(der + c->len, len - c->len)) != 0)
+		return r;
+	if ((r = der_ta_ext(&c->ext, *isca)) == CA_NOTE_KU)
+		*isca = 0;
+	if (r != 0 && r != CA_NOTE_KU)
+		return r;
+	d = der_dates(&c->validity, t->now);
+	return d ? d : r;
+}
+
 /* One PEM object of the bundle: a certificate becomes an anchor; other
- * objects, and certificates with keys we cannot use, are skipped. */
+ * objects, and certificates with keys we cannot use, are skipped; those
+ * ca_ta_check() refuses are skipped with a note. */
 static int
 ca_add_anchor(void *ctx, const char *name, const unsigned char *der, size_t len)
 {
+	struct ca_tas *t = ctx;
 	struct ca_cert c;
 	br_x509_pkey pk;
+	int isca, r;
 
+	t->obj++;
 	if (!ca_is_cert(name) || der_cert(der, len, &c) < 0
 	    || der_spki_key(&c.spki, &pk) < 0)
 		return 0;
-	return ca_ta_fill(ctx, &c.subject, &pk, der_is_ca(&c.ext));
+	isca = der_is_ca(&c.ext);
+	if ((r = ca_ta_check(t, name, der, len, &c, &pk, &isca)) < 0)
+		return 0;
+	if (r)
+		ca_note(t, &c, r);
+	if (r && r != CA_NOTE_KU)
+		return 0;
+	return ca_ta_fill(t, &c.subject, &pk, isca);
+}
+
+const char *
+ca_note_str(int why)
+{
+	switch (why) {
+	case CA_NOTE_WEAKRSA: return "left out: RSA key under 2048 bits";
+	case CA_NOTE_NAMECONS: return "left out: name constraints, which drainbox cannot enforce";
+	case CA_NOTE_CRITICAL: return "left out: a critical extension drainbox cannot enforce";
+	case CA_NOTE_EKU: return "left out: extendedKeyUsage excludes TLS servers";
+	case CA_NOTE_KU: return "not used as a CA: keyUsage lacks keyCertSign";
+	case CA_NOTE_EXPIRED: return "left out: expired";
+	case CA_NOTE_NOTYET: return "left out: not yet valid";
+	case CA_NOTE_DATES: return "left out: malformed validity dates";
+	case CA_NOTE_REJECT: return "left out: its trust settings reject serverAuth";
+	case CA_NOTE_UNTRUSTED: return "left out: its trust settings do not include serverAuth";
+	default: return "left out: malformed trust settings";
+	}
 }
 
 int
-ca_parse_anchors(unsigned char *pem, size_t len, br_x509_trust_anchor **ta,
-		 size_t *n)
+ca_parse_anchors(unsigned char *pem, size_t len, long long now,
+		 struct ca_notes *notes, br_x509_trust_anchor **ta, size_t *n)
 {
-	struct ca_tas t = { 0, 0, 0, 0, 0, 0 };
+	struct ca_tas t = { 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	int e;
 
+	t.now = now;
+	t.notes = notes;
+	notes->n = 0;
 	if (!(t.bytes = ca_map(len + 1)))
 		return -ENOMEM;
 	t.next = t.bytes;
@@ -596,14 +895,16 @@ ca_free_anchors(br_x509_trust_anchor *ta, size_t n)
 }
 
 int
-ca_load_anchors(const char *path, br_x509_trust_anchor **ta, size_t *n)
+ca_load_anchors(const char *path, long long now, struct ca_notes *notes,
+		br_x509_trust_anchor **ta, size_t *n)
 {
 	struct ca_file f;
 	int e;
 
+	notes->n = 0;
 	if ((e = ca_file_read(path, &f)) < 0)
 		return e;
-	e = ca_parse_anchors(f.p, f.len, ta, n);
+	e = ca_parse_anchors(f.p, f.len, now, notes, ta, n);
 	ca_file_drop(&f);
 	return e;
 }
@@ -626,7 +927,7 @@ ca_add_cert(void *ctx, const char *name, const unsigned char *der, size_t len)
 	if (*n >= CA_CHAIN_MAX || der_cert(der, len, &c) < 0)
 		return NET_ETLS_CERT;
 	ca_chain[*n].data = (unsigned char *)der;	/* in our mapping */
-	ca_chain[*n].data_len = len;
+	ca_chain[*n].data_len = c.len;	/* without a TRUSTED CERTIFICATE's aux */
 	++*n;
 	return 0;
 }
@@ -881,6 +1182,14 @@ ca_ee_pkey(const unsigned char *der, size_t len, br_x509_pkey *pk)
 	struct ca_cert c;
 
 	return der_cert(der, len, &c) < 0 ? -1 : der_spki_key(&c.spki, pk);
+}
+
+int
+ca_ee_server_eku(const unsigned char *der, size_t len)
+{
+	struct ca_cert c;
+
+	return der_cert(der, len, &c) < 0 ? -1 : der_eku_server(&c.ext);
 }
 
 int

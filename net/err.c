@@ -56,6 +56,8 @@ static const char *const net_words[] = {
 	W(NET_ETLS_IP,		"certificate does not name this IP address"),
 	W(NET_ETLS_TRUNC,	"TLS connection closed without close_notify (truncated)"),
 	W(NET_ETLS_ENTROPY,	"no entropy: getrandom failed"),
+	W(NET_ETLS_EKU,		"certificate not for a TLS server (extendedKeyUsage)"),
+	W(NET_ETLS_BIGCERT,	"certificate over 16 KiB"),
 };
 
 /* The errno values, and their words in the same order, NUL-separated. */

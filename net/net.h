@@ -80,6 +80,8 @@ enum {
 	NET_ETLS_IP,		/* certificate has no iPAddress SAN for this IP */
 	NET_ETLS_TRUNC,		/* TLS closed without close_notify */
 	NET_ETLS_ENTROPY,	/* getrandom(2) failed */
+	NET_ETLS_EKU,		/* extendedKeyUsage of the chain excludes TLS servers */
+	NET_ETLS_BIGCERT,	/* a certificate of the chain is over 16 KiB */
 	NET_ETLS_BASE = -11000,	/* NET_ETLS_BASE - n: BearSSL error n (BR_ERR_*) */
 	NET_ETLS_ALERT_RECV = -11256, /* - alert: fatal alert received */
 	NET_ETLS_ALERT_SENT = -11512, /* - alert: fatal alert sent */

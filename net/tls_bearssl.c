@@ -4,12 +4,15 @@
  * caller's deadline. A trimmed profile keeps the binary small: TLS 1.2 only,
  * ECDHE with ECDSA or RSA certificates, AES-GCM (128 and 256; not
  * ChaCha20-Poly1305: 2.6 KB, and every server that offers it offers
- * AES-GCM too), P-256/P-384/P-521, SHA-256/384/512. An X.509 wrapper
- * around BearSSL's minimal validator adds what it lacks: iPAddress names
- * for https://IP/, --pin (SHA-256 of the server's SubjectPublicKeyInfo; a
- * match is enough, without CA or name checks, so self-signed appliances
- * work), and --insecure (the key is taken unchecked). Entropy comes from getrandom(2);
- * a clock before the build date is replaced by the build date. */
+ * AES-GCM too), P-256/P-384/P-521, SHA-256/384/512, RSA keys of 2048 bits
+ * or more. An X.509 wrapper around BearSSL's minimal validator adds what
+ * it lacks: the extendedKeyUsage of every certificate of the path,
+ * iPAddress names for https://IP/, --pin (SHA-256 of the server's
+ * SubjectPublicKeyInfo: one more check on top of the CA, name and dates
+ * with --cacert; without it, a match is the whole trust, so self-signed
+ * appliances work), and --insecure (the key is taken unchecked). Entropy
+ * comes from getrandom(2); a clock before the build date is replaced by
+ * the build date. */
 #include <bearssl.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -44,12 +47,19 @@ TLS_SAME(SEND_FATAL_ALERT, 512);
  * client's first (P-256). BearSSL 0.6 has no 64-bit EC code. */
 #define TLS_EC (&br_ec_prime_i31)
 
+/* Each certificate of the chain BearSSL validates is kept whole (the
+ * end-entity one in ee, for --pin and IP names, each CA one in turn in ca)
+ * and its extendedKeyUsage read at its end; a certificate over
+ * TLS_EE_MAX fails the chain in words rather than go unchecked. */
 struct tls_x509 {
 	const br_x509_class *vtable;
 	int depth;		/* index of the certificate being received */
-	size_t eelen;
-	int eebig;		/* the end-entity certificate did not fit */
+	int check;		/* it is part of the path BearSSL validates */
+	int bad;		/* our verdict on the chain so far: 0 or NET_ETLS_* */
+	size_t eelen, calen;
+	int eebig, cabig;	/* the certificate did not fit */
 	unsigned char ee[TLS_EE_MAX];
+	unsigned char ca[TLS_EE_MAX];
 };
 
 static struct {
@@ -64,8 +74,8 @@ static struct {
 	const struct deadline *dl;
 	int ioerr;		/* our I/O failure, once the engine stopped */
 	int eof;		/* peer gone after its close_notify: clean */
-	int verr;		/* our own certificate verdict (PINFAIL, IP) */
-	int noverify;		/* --insecure or --pin: no chain validation */
+	int verr;		/* our own certificate verdict (PINFAIL, IP, EKU) */
+	int noverify;		/* --insecure, or --pin without --cacert */
 	unsigned notes;
 	unsigned char pins[TLS_PINS_MAX][32];
 	int npins;
@@ -75,6 +85,7 @@ static struct {
 	br_x509_trust_anchor *ta;
 	size_t nta;
 	const char *cafile;
+	struct ca_notes canotes;	/* anchors left out */
 } T;
 
 static const uint16_t tls_suites[] = {
@@ -101,6 +112,7 @@ xw_start_chain(const br_x509_class **ctx, const char *server_name)
 	T.xw.depth = 0;
 	T.xw.eelen = 0;
 	T.xw.eebig = 0;
+	T.xw.bad = 0;
 	if (!T.noverify)
 		(*XW_INNER)->start_chain(XW_INNER, server_name);
 }
@@ -109,33 +121,68 @@ static void
 xw_start_cert(const br_x509_class **ctx, uint32_t length)
 {
 	(void)ctx;
+	/* once a certificate chained to an anchor (err BR_ERR_X509_OK), or
+	 * the chain failed, BearSSL ignores the rest: so do we */
+	T.xw.check = !T.noverify && T.xc.err == 0;
+	T.xw.calen = 0;
+	T.xw.cabig = 0;
 	if (!T.noverify)
 		(*XW_INNER)->start_cert(XW_INNER, length);
+}
+
+/* Appends buf[0..len) to the certificate in b[0..*blen), or sets *big. */
+static void
+xw_keep(unsigned char *b, size_t *blen, int *big, const unsigned char *buf,
+	size_t len)
+{
+	if (len > TLS_EE_MAX - *blen) {
+		*big = 1;
+	} else {
+		memcpy(b + *blen, buf, len);
+		*blen += len;
+	}
 }
 
 static void
 xw_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
 {
 	(void)ctx;
-	if (T.xw.depth == 0) {
-		if (len > sizeof T.xw.ee - T.xw.eelen) {
-			T.xw.eebig = 1;
-		} else {
-			memcpy(T.xw.ee + T.xw.eelen, buf, len);
-			T.xw.eelen += len;
-		}
-	}
+	if (T.xw.depth == 0)
+		xw_keep(T.xw.ee, &T.xw.eelen, &T.xw.eebig, buf, len);
+	else if (T.xw.check)
+		xw_keep(T.xw.ca, &T.xw.calen, &T.xw.cabig, buf, len);
 	if (!T.noverify)
 		(*XW_INNER)->append(XW_INNER, buf, len);
+}
+
+/* The certificate just received, when BearSSL validates it: whole, and
+ * its extendedKeyUsage allows a TLS server (OpenSSL and curl ask this of
+ * the end-entity certificate and of every CA of the path). */
+static void
+xw_check_cert(void)
+{
+	const unsigned char *der = T.xw.depth ? T.xw.ca : T.xw.ee;
+	size_t len = T.xw.depth ? T.xw.calen : T.xw.eelen;
+	int r;
+
+	if (!T.xw.check || T.xw.bad)
+		return;
+	if (T.xw.depth ? T.xw.cabig : T.xw.eebig)
+		T.xw.bad = NET_ETLS_BIGCERT;
+	else if ((r = ca_ee_server_eku(der, len)) == 0)
+		T.xw.bad = NET_ETLS_EKU;
+	else if (r < 0)
+		T.xw.bad = NET_ETLS_BASE - BR_ERR_X509_INVALID_VALUE;
 }
 
 static void
 xw_end_cert(const br_x509_class **ctx)
 {
 	(void)ctx;
-	T.xw.depth++;
 	if (!T.noverify)
 		(*XW_INNER)->end_cert(XW_INNER);
+	xw_check_cert();
+	T.xw.depth++;
 }
 
 /* Whether the captured end-entity key matches one of the pins. */
@@ -169,6 +216,10 @@ xw_end_chain(const br_x509_class **ctx)
 		err = (*XW_INNER)->end_chain(XW_INNER);
 		if (err != BR_ERR_X509_OK && err != 0)
 			return err;
+		if (T.xw.bad) {
+			T.verr = T.xw.bad;
+			return BR_ERR_X509_NOT_TRUSTED;
+		}
 	} else {
 		if (T.xw.depth == 0)
 			return BR_ERR_X509_EMPTY_CHAIN;
@@ -235,6 +286,7 @@ tls_profile(int keytype, const br_x509_certificate *chain, size_t nchain,
 	br_x509_minimal_init(&T.xc, &br_sha256_vtable, T.ta, T.nta);
 	br_x509_minimal_set_rsa(&T.xc, &br_rsa_i31_pkcs1_vrfy);
 	br_x509_minimal_set_ecdsa(&T.xc, TLS_EC, &br_ecdsa_i31_vrfy_asn1);
+	br_x509_minimal_set_minrsa(&T.xc, 256);	/* 2048 bits, as curl's default */
 	for (i = 0; i < sizeof hashes / sizeof *hashes; i++) {
 		br_ssl_engine_set_hash(e, hashes[i].id, hashes[i].vt);
 		br_x509_minimal_set_hash(&T.xc, hashes[i].id, hashes[i].vt);
@@ -259,6 +311,16 @@ tls_profile(int keytype, const br_x509_certificate *chain, size_t nchain,
 
 static void tls_clock(void);
 
+/* The time certificates are checked against: the clock, or the build date
+ * when the clock is before it. */
+static long long
+tls_now(void)
+{
+	long long now = (long long)time(NULL), built = (long long)BUILD_EPOCH;
+
+	return now < built ? built : now;
+}
+
 /* The CA bundle: cfg's, or the first system one that exists. */
 static int
 tls_load_ca(const char *file)
@@ -268,10 +330,11 @@ tls_load_ca(const char *file)
 
 	if (file) {
 		T.cafile = file;
-		return ca_load_anchors(file, &T.ta, &T.nta);
+		return ca_load_anchors(file, tls_now(), &T.canotes, &T.ta, &T.nta);
 	}
 	for (i = 0; i < sizeof tls_ca_paths / sizeof *tls_ca_paths; i++) {
-		e = ca_load_anchors(tls_ca_paths[i], &T.ta, &T.nta);
+		e = ca_load_anchors(tls_ca_paths[i], tls_now(), &T.canotes,
+				    &T.ta, &T.nta);
 		if (e != -ENOENT) {
 			T.cafile = tls_ca_paths[i];
 			return e == 0 ? 0 : NET_ETLS_CA;
@@ -296,9 +359,13 @@ tls_init(const struct tls_cfg *cfg)
 		T.npins = 0;
 		return e;
 	}
-	T.noverify = cfg->insecure || T.npins;
+	/* --pin with --cacert is one more check, as curl's --pinnedpubkey;
+	 * alone (or with --insecure) it is the whole trust */
+	T.noverify = cfg->insecure || (T.npins && !cfg->cacert);
 	if (cfg->insecure)
 		T.notes |= TLS_NOTE_INSECURE;
+	if (T.npins)
+		T.notes |= T.noverify ? TLS_NOTE_PINONLY : TLS_NOTE_PIN;
 	if (!T.noverify && (e = tls_load_ca(cfg->cacert)) < 0)
 		return e;
 	if (cfg->cert || cfg->key) {
@@ -328,7 +395,23 @@ tls_notes(void)
 const char *
 tls_ca_file(void)
 {
-	return T.nta ? T.cafile : NULL;
+	return T.cafile;
+}
+
+unsigned
+tls_ca_notes(void)
+{
+	return T.canotes.n;
+}
+
+const char *
+tls_ca_note(unsigned i, unsigned *obj, const char **cn)
+{
+	if (i >= T.canotes.n || i >= CA_NOTES_MAX)
+		return NULL;
+	*obj = T.canotes.note[i].obj;
+	*cn = T.canotes.note[i].cn;
+	return ca_note_str(T.canotes.note[i].why);
 }
 
 /* ---- the engine over the socket -------------------------------------------------- */
@@ -499,10 +582,28 @@ tls_clock(void)
 	}
 }
 
+/* host without one trailing dot ("localhost." is the same name, fully
+ * qualified: SNI and certificates never carry the dot), in name[256].
+ * Returns its length, or 0 when it does not fit. */
+static size_t
+tls_name(const char *host, char *name)
+{
+	size_t len = strlen(host);
+
+	if (len > 1 && host[len - 1] == '.')
+		len--;
+	if (len >= 256)
+		return 0;
+	memcpy(name, host, len);
+	name[len] = 0;
+	return len;
+}
+
 int
 tls_start(struct conn *c, const char *host, const struct deadline *dl)
 {
-	size_t hlen = strlen(host);
+	char name[256];
+	size_t hlen;
 	int e, resume;
 
 	if (!T.ready && (e = tls_init(NULL)) < 0)
@@ -513,6 +614,9 @@ tls_start(struct conn *c, const char *host, const struct deadline *dl)
 	T.eof = 0;
 	T.verr = 0;
 	T.iplen = 0;
+	if ((hlen = tls_name(host, name)) == 0)
+		return NET_ETLS_BASE - BR_ERR_BAD_PARAM;
+	host = name;
 	if (inet_pton(AF_INET, host, T.ip) == 1)
 		T.iplen = 4;
 	else if (inet_pton(AF_INET6, host, T.ip) == 1)
@@ -520,11 +624,8 @@ tls_start(struct conn *c, const char *host, const struct deadline *dl)
 	tls_clock();
 	if ((e = tls_entropy()) < 0)
 		return e;
-	resume = hlen < sizeof T.host && !strcmp(host, T.host);
-	if (hlen >= sizeof T.host)
-		hlen = 0;
-	memcpy(T.host, host, hlen);
-	T.host[hlen] = 0;
+	resume = !strcmp(host, T.host);
+	memcpy(T.host, host, hlen + 1);
 	if (!br_ssl_client_reset(&T.sc, T.iplen ? NULL : host, resume)) {
 		e = tls_closed();
 		return e ? e : NET_ETLS_BASE - BR_ERR_BAD_PARAM;

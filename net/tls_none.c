@@ -23,6 +23,21 @@ tls_ca_file(void)
 	return 0;
 }
 
+unsigned
+tls_ca_notes(void)
+{
+	return 0;
+}
+
+const char *
+tls_ca_note(unsigned i, unsigned *obj, const char **cn)
+{
+	(void)i;
+	(void)obj;
+	(void)cn;
+	return 0;
+}
+
 int
 tls_start(struct conn *c, const char *host, const struct deadline *dl)
 {

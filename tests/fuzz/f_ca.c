@@ -5,9 +5,12 @@
  * chain then goes through the ca_ee_* walkers. An input that is not PEM is
  * also taken as DER: given to the ca_ee_* walkers as it is, and, wrapped in
  * base64 under each label the loaders take, to the anchors, chain and key
- * parsers. Last, the input is a --pin value. Every pointer a parse returns
- * must lie in its input, counts within their caps, key fields as BearSSL
- * needs them; the anchors' mappings are released, so nothing grows. */
+ * parsers (and as a TRUSTED CERTIFICATE, whose bytes after the first
+ * element are OpenSSL's trust settings). Last, the input is a --pin value.
+ * Every pointer a parse returns must lie in its input, counts within their
+ * caps, key fields as BearSSL needs them, the notes on anchors left out
+ * name real objects with printable names; the anchors' mappings are
+ * released, so nothing grows. */
 #include <bearssl.h>
 #include <errno.h>
 #include <stdint.h>
@@ -104,7 +107,7 @@ check_ee(const unsigned char *der, size_t len)
 	const unsigned char *spki = 0;
 	size_t spkilen = 0;
 	br_x509_pkey pk;
-	int s, k, h4, h6;
+	int s, k, h4, h6, u;
 
 	s = ca_ee_spki(der, len, &spki, &spkilen);
 	if (s == 0 && (spkilen < 2 || spki[0] != 0x30 || !inside(spki, spkilen, der, len)))
@@ -114,14 +117,39 @@ check_ee(const unsigned char *der, size_t len)
 		check_pkey(&pk, der, len);
 	h4 = ca_ee_has_ip(der, len, ip4, sizeof ip4);
 	h6 = ca_ee_has_ip(der, len, ip6, sizeof ip6);
-	/* all three read the same certificate: one fails, so do the others */
+	u = ca_ee_server_eku(der, len);
+	/* all read the same certificate: one fails, so do the others */
 	if ((s != 0 && s != -1) || (k != 0 && k != -1) || (k == 0 && s != 0) ||
-	    h4 < -1 || h4 > 1 || h6 < -1 || h6 > 1 ||
-	    (s != 0 && (h4 != -1 || h6 != -1)))
+	    h4 < -1 || h4 > 1 || h6 < -1 || h6 > 1 || u < -1 || u > 1 ||
+	    (s != 0 && (h4 != -1 || h6 != -1 || u != -1)))
 		abort();
 }
 
 /* ---- PEM: anchors, chain, key ------------------------------------------------------ */
+
+/* The notes on anchors left out: real objects, in order, printable names. */
+static void
+check_notes(const struct ca_notes *no, size_t objects)
+{
+	const struct ca_note *o;
+	size_t i, j;
+
+	for (i = 0; i < no->n && i < CA_NOTES_MAX; i++) {
+		o = &no->note[i];
+		if (o->obj < 1 || o->obj > objects || (i > 0 && o->obj <= o[-1].obj)
+		    || o->why < CA_NOTE_WEAKRSA || o->why > CA_NOTE_AUX
+		    || !ca_note_str(o->why) || !memchr(o->cn, 0, sizeof o->cn))
+			abort();
+		for (j = 0; o->cn[j]; j++)
+			if (o->cn[j] < 0x20 || o->cn[j] > 0x7e)
+				abort();
+	}
+	if (no->n > objects)
+		abort();
+}
+
+/* 2026-12-06: within the dates of most certificates made today */
+#define FUZZ_NOW 1796515200LL
 
 static void
 fuzz_anchors(const uint8_t *data, size_t size)
@@ -130,11 +158,13 @@ fuzz_anchors(const uint8_t *data, size_t size)
 	const unsigned char *area;
 	br_x509_trust_anchor *ta;
 	const br_x509_pkey *pk;
+	struct ca_notes notes;
 	size_t n, i;
 	int e;
 
-	e = ca_parse_anchors(b, size, &ta, &n);
+	e = ca_parse_anchors(b, size, FUZZ_NOW, &notes, &ta, &n);
 	free(b);
+	check_notes(&notes, begins(data, size));
 	if (e != 0) {
 		if (e != NET_ETLS_CA && e != -ENOMEM)
 			abort();
@@ -273,6 +303,9 @@ fuzz_der(const uint8_t *data, size_t size)
 	w = wrap("CERTIFICATE", data, size, &n);
 	fuzz_anchors(w, n);
 	fuzz_chain(w, n);
+	free(w);
+	w = wrap("TRUSTED CERTIFICATE", data, size, &n);
+	fuzz_anchors(w, n);
 	free(w);
 	for (i = 0; i < sizeof keys / sizeof *keys; i++) {
 		w = wrap(keys[i], data, size, &n);
