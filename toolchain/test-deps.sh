@@ -4,8 +4,9 @@
 # Usage: sh toolchain/test-deps.sh [--bench]
 # Test peers: haproxy, nginx, openssl, curl, wget, clang with its runtime
 # (libFuzzer, ASan, UBSan), procps, file, python3 (+ yaml), systemd (for
-# systemd-analyze), e2fsprogs (chattr), util-linux (setpriv: a package of
-# its own on Alpine), and for tests/dns.test
+# systemd-analyze) and systemd-container (systemd-nspawn boots it for
+# tests/e2e/systemd.test; Debian only), e2fsprogs (chattr), util-linux
+# (setpriv: a package of its own on Alpine), and for tests/dns.test
 # dnsmasq (Debian dnsmasq-base: the binary, no service) and iproute2 (ip,
 # ss), strace (drain.test counts fsyncs). --bench adds busybox and hyperfine.
 # When root on Debian or Alpine the missing ones are installed (apt-get or
@@ -49,7 +50,7 @@ elif [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
 		llvm=$(apt-cache depends clang 2>/dev/null |
 			sed -n 's/^ *Depends: clang-\([0-9][0-9]*\)$/\1/p' | head -n 1)
 	fi
-	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd e2fsprogs util-linux dnsmasq-base iproute2 strace"
+	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd systemd-container e2fsprogs util-linux dnsmasq-base iproute2 strace"
 	[ $bench = n ] || want="$want busybox hyperfine"
 	installed() {
 		case $1 in
