@@ -10,7 +10,7 @@
 # app-warn (the same, -t 1s, 9003), app-norefuse (its health directory is
 # missing, 9004), app-fork (Type=forking with PIDFile=, TimeoutStopSec=2s,
 # 9005), app-api
-# (app-haproxy.service, Type=notify, 8080), app-name (ExecStop=drain -n,
+# (app-haproxy.service, Type=notify, TimeoutStopSec=1s, 8080), app-name (ExecStop=drain -n,
 # 9006), behind HAProxy: frontend 8001 (app and the other node, 9101) and
 # 8002 (app-api as be/srv1 and the other node).
 set -u
@@ -51,7 +51,7 @@ hap_stat() {
 		$1 == b && $2 == s { print $col[f]; exit }'
 }
 hap_admin() { hap "show servers state $1" | awk -v s="$2" '$4 == s { print $7 }'; }
-http_code() { curl -s -o /dev/null -m "${2:-1}" -w '%{http_code}' "$1"; }
+http_code() { curl -s -o /dev/null -m "${2:-2}" -w '%{http_code}' "$1"; }
 # lg_result FILE: "SENT OK FAILED" from loadgen's output
 lg_result() { sed -n 's/^sent \([0-9]*\) ok \([0-9]*\) failed \([0-9]*\)$/\1 \2 \3/p' "$1"; }
 
@@ -104,6 +104,11 @@ wait_for 10 '[ "$(hap_stat web w1 stot)" -ge 5 ] && [ "$(hap_stat be srv1 stot)"
 	[ "$(curl -s http://127.0.0.1:9004/check-load)" = 1 ]' ||
 	fail "load on app and app-api, a request in flight on app-cut, app-warn, app-norefuse"
 
+# and 3 s through HAProxy to be/srv1 (frontend pin), so that app-api's drain
+# (--load-haproxy) outlasts its TimeoutStopSec=1s
+curl -s -m 40 -o /dev/null -w '%{http_code}' 'http://127.0.0.1:8003/work?ms=3000' >"$W/api-long.code" &
+C4=$!
+wait_for 5 '[ "$(hap_stat pin FRONTEND scur)" = 1 ]' || fail "a request in flight through HAProxy to be/srv1"
 APP_PID=$(prop app MainPID)
 FORK_PID=$(prop app-fork MainPID)
 FORK_FILE=$(cat /run/app-fork.pid)
@@ -132,16 +137,16 @@ while [ ! -s "$W/app-api.stop" ] || [ ! -s "$W/app.stop" ]; do
 	systemctl status app --no-pager 2>/dev/null | grep 'Status: "drain: ' >>"$W/status"
 	[ "$(prop app-cut ActiveState)" != deactivating ] ||
 		systemctl status app-cut --no-pager 2>/dev/null | grep 'Active: \|Status: ' >>"$W/status-cut"
-	_a=$(http_code http://127.0.0.1:8080/health 0.5)
+	_a=$(http_code http://127.0.0.1:8080/health)
 	_s=$(hap_admin be srv1)
-	_b=$(http_code http://127.0.0.1:8080/health 0.5)
+	_b=$(http_code http://127.0.0.1:8080/health)
 	echo "$_a $_s $_b" >>"$W/api.samples"
 	sleep 0.1
 done
 for u in app app-cut app-warn app-norefuse app-fork app-name app-api; do
 	wait_for 30 "[ -s '$W/$u.stop' ]" || fail "$u: the stop ends"
 done
-wait $C1 $C2 $C3
+wait $C1 $C2 $C3 $C4
 note "stops (exit ms): $(for u in app app-cut app-warn app-norefuse app-fork app-name app-api; do
 	printf '%s %s; ' $u "$(cat "$W/$u.stop")"; done)"
 
@@ -223,6 +228,10 @@ check "app-api (Type=notify): restart exits 0, drain stopped the old \$MAINPID, 
 	"[ \"\$(cut -d' ' -f1 $W/app-api.stop)\" = 0 ] && ! alive $API_PID && alive $_new &&
 	[ $_new != $API_PID ] && alive $OTHER_PID &&
 	jrnl -u app-api | grep -q '^drain: stopping \\\$MAINPID $API_PID '"
+jrnl -u app-api | grep '^drain: ' | sed 's/^/app-api: /' | while read -r l; do note "$l"; done
+check "app-api: a 3 s request through HAProxy completes; drain (Type=notify, TimeoutStopSec=1s) is not cut" \
+	"[ \"\$(cat $W/api-long.code)\" = 200 ] && jrnl -u app-api | grep -q '^drain: load 0 after [2-9]' &&
+	! jrnl -u app-api | grep -qi 'timed out'"
 check "app-api: drain says be/srv1 stays depooled" \
 	"jrnl -u app-api | grep -q '^drain: 1 API target .* stays depooled'"
 # a sample "A S B": the app answered A, then srv1's admin state was S, then
