@@ -223,6 +223,9 @@ check "ExecStop= has INVOCATION_ID, \$MAINPID and \$SERVICE_RESULT; ExecStartPos
 	"grep -q '^INVOCATION_ID=' /run/app-name.stop.env && grep -q '^MAINPID=$NAME_PID$' /run/app-name.stop.env &&
 	grep -q '^SERVICE_RESULT=success$' /run/app-name.stop.env &&
 	grep -q '^MAINPID=$NAME_PID$' /run/app-name.post.env && ! grep -q '^SERVICE_RESULT=' /run/app-name.post.env"
+check "NotifyAccess=main: ExecStop= gets no NOTIFY_SOCKET (ExecStartPost= neither)" \
+	"grep -q '^INVOCATION_ID=' /run/app-name.post.env && ! grep -q '^NOTIFY_SOCKET=' /run/app-name.stop.env &&
+	! grep -q '^NOTIFY_SOCKET=' /run/app-name.post.env"
 _new=$(prop app-api MainPID)
 check "app-api (Type=notify): restart exits 0, drain stopped the old \$MAINPID, a new one runs" \
 	"[ \"\$(cut -d' ' -f1 $W/app-api.stop)\" = 0 ] && ! alive $API_PID && alive $_new &&
