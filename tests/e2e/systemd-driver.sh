@@ -65,12 +65,12 @@ finish() {
 
 # ---- start everything ------------------------------------------------------------
 
-for d in /var/www /var/www/cut /var/www/warn /var/www/fork /var/www/name; do
+for d in /var/www /var/www/cut /var/www/warn /var/www/fork /var/www/name /var/www/op; do
 	mkdir -p "$d" && echo ok >"$d/status.php"
 done
 systemd-run -q --unit=other-node "$H/backend" -p 9101 -t 600
 _t=$(now_ms)
-if ! systemctl start haproxy app app-cut app-warn app-norefuse app-fork app-api app-name \
+if ! systemctl start haproxy app app-cut app-warn app-norefuse app-fork app-api app-name app-op \
     2>"$W/start.err"; then
 	fail "every unit starts" "$(cat "$W/start.err")"
 	finish
@@ -109,6 +109,16 @@ wait_for 10 '[ "$(hap_stat web w1 stot)" -ge 5 ] && [ "$(hap_stat be srv1 stot)"
 curl -s -m 40 -o /dev/null -w '%{http_code}' 'http://127.0.0.1:8003/work?ms=3000' >"$W/api-long.code" &
 C4=$!
 wait_for 5 '[ "$(hap_stat pin FRONTEND scur)" = 1 ]' || fail "a request in flight through HAProxy to be/srv1"
+# An operator's depool stays across a restart once ExecStartPre= is
+# "repool --if-drained": app-op is depooled by hand, then restarted.
+OP=
+if grep -q '^ExecStartPre=-.*/repool --if-drained ' /opt/drainbox-examples/app-healthfile.service; then
+	OP=app-op
+	/usr/local/bin/depool -f /var/www/op/status.php 2>>"$W/op.log"
+else
+	note "the example's ExecStartPre= has no repool --if-drained: an operator's depool is not checked"
+fi
+
 APP_PID=$(prop app MainPID)
 FORK_PID=$(prop app-fork MainPID)
 FORK_FILE=$(cat /run/app-fork.pid)
@@ -128,6 +138,7 @@ stop_bg() {
 _t=$(now_ms)
 for u in app app-cut app-warn app-norefuse app-fork app-name; do stop_bg $u; done
 stop_bg app-api restart
+[ -z "$OP" ] || stop_bg app-op restart
 
 # while they stop: app's STATUS= as systemctl status shows it, and for the
 # restart of app-api, samples of "answers? state-of-srv1 answers?"
@@ -143,11 +154,11 @@ while [ ! -s "$W/app-api.stop" ] || [ ! -s "$W/app.stop" ]; do
 	echo "$_a $_s $_b" >>"$W/api.samples"
 	sleep 0.1
 done
-for u in app app-cut app-warn app-norefuse app-fork app-name app-api; do
+for u in app app-cut app-warn app-norefuse app-fork app-name app-api $OP; do
 	wait_for 30 "[ -s '$W/$u.stop' ]" || fail "$u: the stop ends"
 done
 wait $C1 $C2 $C3 $C4
-note "stops (exit ms): $(for u in app app-cut app-warn app-norefuse app-fork app-name app-api; do
+note "stops (exit ms): $(for u in app app-cut app-warn app-norefuse app-fork app-name app-api $OP; do
 	printf '%s %s; ' $u "$(cat "$W/$u.stop")"; done)"
 
 # ---- app: systemctl stop under load, longer than TimeoutStopSec=2s ----------------
@@ -246,6 +257,15 @@ check "app-api: repool --when-ready kept be/srv1 out while the new process did n
 	"grep -q '^000 8 000$' '$W/api.samples' && ! grep -q '^000 0 000$' '$W/api.samples'"
 check "app-api: be/srv1 back in the pool (state ready) and answering" \
 	"[ \"\$(hap_admin be srv1)\" = 0 ] && [ \"\$(http_code http://127.0.0.1:8080/health)\" = 200 ]"
+
+# ---- app-op: an operator's depool stays ----------------------------------------------
+
+if [ -n "$OP" ]; then
+	jrnl -u app-op | grep '^\(drain\|repool\): ' | sed 's/^/app-op: /' | while read -r l; do note "$l"; done
+	check "app-op: a file the operator depooled by hand stays depooled across systemctl restart" \
+		"[ \"\$(cut -d' ' -f1 $W/app-op.stop)\" = 0 ] && [ \"\$(prop app-op ActiveState)\" = active ] &&
+		[ ! -e /var/www/op/status.php ] && [ -e /var/www/op/status.php.disabled ]"
+fi
 
 # ---- no client request failed ---------------------------------------------------------
 
