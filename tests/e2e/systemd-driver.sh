@@ -9,7 +9,8 @@
 # TimeoutStopSec=2s), app-cut (the same with NotifyAccess=main, 9002),
 # app-warn (the same, -t 1s, 9003), app-norefuse (its health directory is
 # missing, 9004), app-fork (Type=forking with PIDFile=, TimeoutStopSec=2s,
-# 9005), app-api
+# 9005), app-op (depooled by an operator, 9007), app-pk (ExecStop=pidkill,
+# 9008), app-api
 # (app-haproxy.service, Type=notify, TimeoutStopSec=1s, 8080), app-name (ExecStop=drain -n,
 # 9006), behind HAProxy: frontend 8001 (app and the other node, 9101) and
 # 8002 (app-api as be/srv1 and the other node).
@@ -70,7 +71,7 @@ for d in /var/www /var/www/cut /var/www/warn /var/www/fork /var/www/name /var/ww
 done
 systemd-run -q --unit=other-node "$H/backend" -p 9101 -t 600
 _t=$(now_ms)
-if ! systemctl start haproxy app app-cut app-warn app-norefuse app-fork app-api app-name app-op \
+if ! systemctl start haproxy app app-cut app-warn app-norefuse app-fork app-api app-name app-op app-pk \
     2>"$W/start.err"; then
 	fail "every unit starts" "$(cat "$W/start.err")"
 	finish
@@ -124,6 +125,7 @@ FORK_PID=$(prop app-fork MainPID)
 FORK_FILE=$(cat /run/app-fork.pid)
 API_PID=$(prop app-api MainPID)
 NAME_PID=$(prop app-name MainPID)
+PK_PID=$(prop app-pk MainPID)
 OTHER_PID=$(prop other-node MainPID)
 
 # stop_bg UNIT [VERB]: systemctl VERB (stop) UNIT in the background; its
@@ -136,7 +138,7 @@ stop_bg() {
 	) &
 }
 _t=$(now_ms)
-for u in app app-cut app-warn app-norefuse app-fork app-name; do stop_bg $u; done
+for u in app app-cut app-warn app-norefuse app-fork app-name app-pk; do stop_bg $u; done
 stop_bg app-api restart
 [ -z "$OP" ] || stop_bg app-op restart
 
@@ -154,11 +156,11 @@ while [ ! -s "$W/app-api.stop" ] || [ ! -s "$W/app.stop" ]; do
 	echo "$_a $_s $_b" >>"$W/api.samples"
 	sleep 0.1
 done
-for u in app app-cut app-warn app-norefuse app-fork app-name app-api $OP; do
+for u in app app-cut app-warn app-norefuse app-fork app-name app-pk app-api $OP; do
 	wait_for 30 "[ -s '$W/$u.stop' ]" || fail "$u: the stop ends"
 done
 wait $C1 $C2 $C3 $C4
-note "stops (exit ms): $(for u in app app-cut app-warn app-norefuse app-fork app-name app-api $OP; do
+note "stops (exit ms): $(for u in app app-cut app-warn app-norefuse app-fork app-name app-pk app-api $OP; do
 	printf '%s %s; ' $u "$(cat "$W/$u.stop")"; done)"
 
 # ---- app: systemctl stop under load, longer than TimeoutStopSec=2s ----------------
@@ -230,6 +232,9 @@ check "app-fork: a 6 s drain with TimeoutStopSec=2s is not cut (EXTEND_TIMEOUT_U
 	"jrnl -u app-fork | grep -q '^drain: done in [6-9]' && ! jrnl -u app-fork | grep -qi 'timed out'"
 check "app-name (ExecStop=drain -n backend): only the unit's own backend stopped" \
 	"! alive $NAME_PID && alive $OTHER_PID && [ \"\$(prop app-name Result)\" = success ]"
+check "app-pk (ExecStop=pidkill, no arguments): \$MAINPID stopped, Result=success" \
+	"! alive $PK_PID && alive $OTHER_PID && [ \"\$(prop app-pk Result)\" = success ] &&
+	jrnl -u app-pk | grep -q '^pidkill: sent SIGTERM to $PK_PID (backend)$'"
 check "ExecStop= has INVOCATION_ID, \$MAINPID and \$SERVICE_RESULT; ExecStartPost= no \$SERVICE_RESULT" \
 	"grep -q '^INVOCATION_ID=' /run/app-name.stop.env && grep -q '^MAINPID=$NAME_PID$' /run/app-name.stop.env &&
 	grep -q '^SERVICE_RESULT=success$' /run/app-name.stop.env &&
