@@ -5,15 +5,19 @@
 # container's journal into /t/journal.txt, then powers the container off.
 # Ports are fixed: the container has a network namespace of its own.
 #
-# The units (see systemd.test): app (app-healthfile.service, 9001,
-# TimeoutStopSec=2s), app-cut (the same with NotifyAccess=main, 9002),
-# app-warn (the same, -t 1s, 9003), app-norefuse (its health directory is
-# missing, 9004), app-fork (Type=forking with PIDFile=, TimeoutStopSec=2s,
-# 9005), app-op (depooled by an operator, 9007), app-pk (ExecStop=pidkill,
-# 9008), app-api
-# (app-haproxy.service, Type=notify, TimeoutStopSec=1s, 8080), app-name (ExecStop=drain -n,
-# 9006), behind HAProxy: frontend 8001 (app and the other node, 9101) and
-# 8002 (app-api as be/srv1 and the other node).
+# The units (see systemd.test), each with its backend's port:
+#   app           app-healthfile.service, TimeoutStopSec=2s (9001)
+#   app-cut       the same with NotifyAccess=main (9002)
+#   app-warn      the same with -t 1s (9003)
+#   app-norefuse  the same, its health directory missing (9004)
+#   app-fork      the same as Type=forking with PIDFile=, TimeoutStopSec=2s (9005)
+#   app-op        the same, depooled by an operator (9007)
+#   app-api       app-haproxy.service (Type=notify), TimeoutStopSec=1s (8080)
+#   app-name      not an example: ExecStop=drain -n backend (9006)
+#   app-pk        not an example: ExecStop=pidkill (9008)
+#   other-node    a backend outside them all (9101)
+# HAProxy: frontend 8001 -> app, other-node (health file checks); 8002 ->
+# be/srv1 (app-api), be/srv2 (other-node); 8003 -> be/srv1 alone.
 set -u
 R=/t/results
 H=/opt/drainbox-build/helpers
@@ -83,7 +87,8 @@ linked() { [ "$(readlink "/etc/systemd/system/$1.service")" = "/opt/drainbox-exa
 check "the units are examples/ files themselves (linked), changed by drop-ins only" \
 	'linked app app-healthfile.service && linked app-cut app-healthfile.service &&
 	linked app-warn app-healthfile.service && linked app-norefuse app-healthfile.service &&
-	linked app-fork app-healthfile.service && linked app-api app-haproxy.service'
+	linked app-fork app-healthfile.service && linked app-op app-healthfile.service &&
+	linked app-api app-haproxy.service'
 
 # ---- load, long requests, then every stop at once --------------------------------
 
