@@ -248,11 +248,18 @@ help_print(const struct applet *a)
 {
 	char exits[256];
 	const struct opt *g, *p;
-	int i;
+	const char *t;
+	int i, n;
 
 	out("Usage: %s ", a->name);
 	help_text(a->usage, (int)strlen(a->name) + 8);
-	out("\n%s\n\nOptions:\n", a->about);
+	out("\n");
+	for (t = a->about; *t; t += n) {	/* a line at a time: out() cuts at 1 KB */
+		n = (int)strcspn(t, "\n");
+		out("%.*s\n", n, t);
+		n += t[n] == '\n';
+	}
+	out("\nOptions:\n");
 	for (i = 0; i < APPLET_GROUPS && (g = a->opts[i]); i++)
 		for (p = g; p->name || p->id; p++)
 			help_opt(p);

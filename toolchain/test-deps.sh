@@ -4,8 +4,9 @@
 # Usage: sh toolchain/test-deps.sh [--bench] [--qemu ARCH]
 # Test peers: haproxy, nginx, openssl, curl, wget, clang with its runtime
 # (libFuzzer, ASan, UBSan), procps, file, python3 (+ yaml), systemd (for
-# systemd-analyze), e2fsprogs (chattr), util-linux (setpriv: a package of
-# its own on Alpine), and for tests/dns.test
+# systemd-analyze) and systemd-container (systemd-nspawn boots it for
+# tests/e2e/systemd.test; Debian only), e2fsprogs (chattr), util-linux
+# (setpriv: a package of its own on Alpine), and for tests/dns.test
 # dnsmasq (Debian dnsmasq-base: the binary, no service) and iproute2 (ip,
 # ss), strace (drain.test counts fsyncs); for tests/e2e/container.test podman
 # and runc, for tests/e2e/initramfs.test qemu-system-x86, busybox-static
@@ -37,7 +38,7 @@ while [ $# -gt 0 ]; do
 	--bench) bench=y ;;
 	--qemu) [ $# -ge 2 ] || { echo "toolchain: test-deps.sh: --qemu needs an ARCH" >&2; exit 2; }
 		qemu=$2; shift ;;
-	-h | --help) sed -n '2,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) printf 'toolchain: test-deps.sh: unknown option %s\nusage: sh toolchain/test-deps.sh [--bench] [--qemu ARCH]\n' "$1" >&2; exit 2 ;;
 	esac
 	shift
@@ -100,7 +101,7 @@ elif [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
 	# busybox-static replaces the busybox package and gives the bench its
 	# busybox too; runc named so that podman does not bring crun, which
 	# cannot run on a hybrid cgroup host
-	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd e2fsprogs util-linux dnsmasq-base iproute2 strace podman runc qemu-system-x86 busybox-static cpio"
+	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd systemd-container e2fsprogs util-linux dnsmasq-base iproute2 strace podman runc qemu-system-x86 busybox-static cpio"
 	[ $bench = n ] || want="$want hyperfine"
 	[ -z "$qemu" ] || want="$want qemu-user-static"
 	installed() {
