@@ -4,7 +4,8 @@
  * after one command in non-interactive mode). A command holding a control
  * character or ';' (HAProxy's command separator) is refused with -EINVAL,
  * so a backend name from the command line cannot smuggle in a second
- * command. Never prints, never allocates. */
+ * command. Also a reader of the answer to `show servers state`. Never
+ * prints, never allocates. */
 #include <errno.h>
 #include <string.h>
 
@@ -51,7 +52,10 @@ haproxy_talk(struct conn *c, const char *cmd, char *buf, size_t size,
 		len += (size_t)n;
 	}
 	buf[len] = 0;
-	return (int)len;
+	/* HAProxy answers every command with at least a newline (an empty
+	 * line ends each answer): no byte at all is a relay to nothing, a
+	 * crashed peer, or not HAProxy, never a success */
+	return len ? (int)len : NET_EHAEMPTY;
 }
 
 int
@@ -70,4 +74,192 @@ haproxy_cmd(const char *spec, const char *cmd, char *buf, size_t size,
 	e = haproxy_talk(&c, cmd, buf, size, dl);
 	conn_close(&c);
 	return e;
+}
+
+/* ---- show servers state ---------------------------------------------------- */
+
+/* The next line of [p, end): its length without the '\n' in *len; returns
+ * the start of the line after it, or NULL when no '\n' ends this one. */
+static const char *
+line_next(const char *p, const char *end, size_t *len)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	if (!nl)
+		return 0;
+	*len = (size_t)(nl - p);
+	return nl + 1;
+}
+
+/* Splits line[0..n) at runs of blanks into at most max fields; returns how
+ * many (a line with more keeps the first max). */
+static int
+fields(const char *line, size_t n, const char **f, size_t *fl, int max)
+{
+	size_t i = 0, s;
+	int k = 0;
+
+	while (k < max) {
+		while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+			i++;
+		if (i == n)
+			break;
+		s = i;
+		while (i < n && line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			i++;
+		f[k] = line + s;
+		fl[k++] = i - s;
+	}
+	return k;
+}
+
+static int
+field_is(const char *f, size_t n, const char *name)
+{
+	return strlen(name) == n && !memcmp(f, name, n);
+}
+
+/* Decimal digits only, at most 9 of them; -1 otherwise. */
+static long
+field_num(const char *f, size_t n)
+{
+	long v = 0;
+	size_t i;
+
+	if (!n || n > 9)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (f[i] < '0' || f[i] > '9')
+			return -1;
+		v = v * 10 + (f[i] - '0');
+	}
+	return v;
+}
+
+/* The larger of the column numbers, plus one. */
+static int
+state_ncols(const struct hap_state *it)
+{
+	int c[6], i, m = 0;
+
+	c[0] = it->be_id, c[1] = it->be, c[2] = it->srv_id;
+	c[3] = it->srv, c[4] = it->op, c[5] = it->admin;
+	for (i = 0; i < 6; i++)
+		if (c[i] > m)
+			m = c[i];
+	return m + 1;
+}
+
+/* The column of the header field f[0..n), or 0 when not one we read. */
+static int *
+state_col(struct hap_state *it, const char *f, size_t n)
+{
+	if (field_is(f, n, "be_id"))
+		return &it->be_id;
+	if (field_is(f, n, "be_name"))
+		return &it->be;
+	if (field_is(f, n, "srv_id"))
+		return &it->srv_id;
+	if (field_is(f, n, "srv_name"))
+		return &it->srv;
+	if (field_is(f, n, "srv_op_state"))
+		return &it->op;
+	return field_is(f, n, "srv_admin_state") ? &it->admin : 0;
+}
+
+int
+hap_state_begin(struct hap_state *it, const char *buf, size_t len)
+{
+	const char *f[HAP_STATE_COLS], *p, *end = buf + len;
+	size_t fl[HAP_STATE_COLS], n;
+	int k, i, *col;
+
+	memset(it, 0, sizeof(*it));
+	if (!(p = line_next(buf, end, &n)) || fields(buf, n, f, fl, 2) != 1 ||
+	    !field_is(f[0], fl[0], "1"))
+		return -1;
+	buf = p;
+	if (!(p = line_next(buf, end, &n)) || n < 2 || buf[0] != '#')
+		return -1;
+	it->be_id = it->be = it->srv_id = it->srv = it->op = it->admin = -1;
+	k = fields(buf + 1, n - 1, f, fl, HAP_STATE_COLS);
+	for (i = 0; i < k; i++)
+		if ((col = state_col(it, f[i], fl[i])) && *col < 0)
+			*col = i;
+	if (it->be_id < 0 || it->be < 0 || it->srv_id < 0 || it->srv < 0 ||
+	    it->op < 0 || it->admin < 0)
+		return -1;
+	it->ncols = state_ncols(it);
+	it->p = p;
+	it->end = end;
+	return 0;
+}
+
+int
+hap_state_next(struct hap_state *it, struct hap_server *s)
+{
+	const char *f[HAP_STATE_COLS], *line, *p;
+	size_t fl[HAP_STATE_COLS], n;
+	long op, admin;
+
+	for (;;) {
+		if (!it->p || it->p == it->end)
+			return 0;
+		line = it->p;
+		if (!(p = line_next(line, it->end, &n))) {
+			it->p = 0;	/* a last line cut short */
+			return -1;
+		}
+		if (fields(line, n, f, fl, 1) == 0) {
+			it->p = 0;	/* the blank line that ends the dump */
+			return 0;
+		}
+		it->p = p;
+		if (line[0] != '#')
+			break;
+	}
+	it->p = 0;		/* a bad line ends the walk for good */
+	if (fields(line, n, f, fl, it->ncols) < it->ncols)
+		return -1;
+	op = field_num(f[it->op], fl[it->op]);
+	admin = field_num(f[it->admin], fl[it->admin]);
+	s->be_id = field_num(f[it->be_id], fl[it->be_id]);
+	s->srv_id = field_num(f[it->srv_id], fl[it->srv_id]);
+	if (op < 0 || op > 3 || admin < 0 || admin > 0xffff || s->be_id < 0 ||
+	    s->srv_id < 0)
+		return -1;
+	it->p = p;
+	s->op_state = (int)op;
+	s->admin = (unsigned)admin;
+	s->be = f[it->be];
+	s->belen = fl[it->be];
+	s->name = f[it->srv];
+	s->namelen = fl[it->srv];
+	return 1;
+}
+
+/* name matches the slice s[0..n), or "#ID" matches id (HAProxy's way of
+ * naming a backend or a server by its number). */
+static int
+name_match(const char *name, const char *s, size_t n, long id)
+{
+	if (name[0] == '#' && name[1])
+		return field_num(name + 1, strlen(name + 1)) == id;
+	return strlen(name) == n && !memcmp(name, s, n);
+}
+
+int
+hap_state_find(const char *buf, size_t len, const char *be, const char *srv,
+	       struct hap_server *s)
+{
+	struct hap_state it;
+	int r;
+
+	if (hap_state_begin(&it, buf, len) < 0)
+		return -1;
+	while ((r = hap_state_next(&it, s)) > 0)
+		if (name_match(be, s->be, s->belen, s->be_id) &&
+		    name_match(srv, s->name, s->namelen, s->srv_id))
+			return 1;
+	return r;
 }
