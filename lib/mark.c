@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: 0BSD */
+/* mark.c - drain's markers: a small file in a root-owned directory (by
+ * default /run/drainbox, DRAINBOX_RUN_DIR for tests) saying "drain renamed
+ * PATH to PATH.disabled, and this (device, inode, ctime) is the file it
+ * left there". `repool --if-drained` (the unit's ExecStartPre=, mending a
+ * drain that was killed) renames back only a file with a marker that
+ * matches, so an operator's own depool is never undone.
+ *
+ * Whoever owns the service user and the health directory must not be able
+ * to steer root through this: the marker never names what to rename (the
+ * command line does; the marker only says yes or no), its directory and
+ * the marker itself are trusted only when owned by root (or by us) and not
+ * writable by group or others, both are opened with O_NOFOLLOW (and the
+ * marker O_NONBLOCK, O_NOCTTY: a FIFO or a tty is refused, never waited
+ * on), and the file at PATH.disabled must still be the very one drain
+ * renamed: a file put in its place, renamed back and forth, or written to
+ * changes its ctime, inode or device. Markers are named from a hash of the
+ * absolute path, written with O_EXCL (no rename, no fsync: /run is tmpfs),
+ * at most MARK_MAX bytes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/lib.h"
+
+#define MARK_MAX (PATH_MAX + 128)	/* the header line and a path */
+#define MARK_MAGIC "drainbox-mark 1 "
+
+/* The directory markers live in. */
+static const char *
+mark_dirname(void)
+{
+	const char *d = getenv("DRAINBOX_RUN_DIR");
+
+	return d && *d ? d : MARK_DIR;
+}
+
+/* path made absolute (without resolving symlinks) into buf; -1 when it
+ * does not fit or the working directory is unknown. */
+static int
+mark_abs(const char *path, char *buf, size_t size)
+{
+	char cwd[PATH_MAX];
+	int n;
+
+	if (path[0] == '/')
+		n = fmt_sn(buf, size, "%s", path);
+	else if (!getcwd(cwd, sizeof(cwd)))
+		return -1;
+	else
+		n = fmt_sn(buf, size, "%s/%s", cwd, path);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* The marker's name for the file whose .disabled name is moved: "f-" and
+ * a 64-bit FNV-1a of its absolute path; the absolute path into abs. */
+static int
+mark_name(const char *moved, char *name, size_t size, char *abs, size_t asize)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const unsigned char *p;
+
+	if (mark_abs(moved, abs, asize) < 0)
+		return -1;
+	for (p = (const unsigned char *)abs; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	fmt_sn(name, size, "f-%08lx%08lx", (unsigned long)(h >> 32),
+	       (unsigned long)(h & 0xffffffffUL));
+	return 0;
+}
+
+/* Owned by root or by us, and not writable by group or others. */
+static int
+mark_trusted(const struct stat *st)
+{
+	return (st->st_uid == 0 || st->st_uid == geteuid()) && !(st->st_mode & 022);
+}
+
+/* Opens the marker directory, creating it (mode 0755) when create is set.
+ * Returns the fd, -ENOENT when it does not exist, or another -errno; an
+ * untrusted directory is -EPERM. */
+static int
+mark_dir_open(int create)
+{
+	const char *dir = mark_dirname();
+	struct stat st;
+	int fd;
+
+	if (create && mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !mark_trusted(&st)) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+static const char *
+dir_why(int e)
+{
+	return e == -EPERM ? "not owned by root, or writable by others: not used" :
+	       net_strerror(e);
+}
+
+int
+mark_set(const char *path, const char *moved)
+{
+	char name[32], abs[PATH_MAX], buf[MARK_MAX];
+	const char *act;
+	struct stat st;
+	int dfd, fd, n, w;
+
+	if (mark_name(moved, name, sizeof(name), abs, sizeof(abs)) < 0) {
+		log_warn("%s: no marker for 'repool --if-drained': path too long", path);
+		return -1;
+	}
+	if (lstat(moved, &st) < 0) {
+		log_warn("%s: stat: %s: no marker for 'repool --if-drained'", moved,
+			 net_strerror(errno));
+		return -1;
+	}
+	if ((dfd = mark_dir_open(1)) < 0) {
+		log_warn("%s: %s: no marker: 'repool --if-drained' cannot mend %s if this "
+			 "stop is cut short", mark_dirname(), dir_why(dfd), path);
+		return -1;
+	}
+	n = fmt_sn(buf, sizeof(buf), MARK_MAGIC "%llu %llu %lld %ld\n%s\n",
+		   (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		   (long long)st.st_ctim.tv_sec, (long)st.st_ctim.tv_nsec, abs);
+	act = "unlink";
+	fd = -1;
+	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT) {
+		act = "create";
+		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			    O_NOCTTY | O_CLOEXEC, 0644);
+	}
+	if (fd >= 0)
+		act = "write";
+	w = fd < 0 ? -1 : (int)write(fd, buf, (size_t)n);
+	if (w != n) {
+		log_warn("%s/%s: %s: %s: 'repool --if-drained' cannot mend %s if this "
+			 "stop is cut short", mark_dirname(), name, act,
+			 w < 0 ? net_strerror(errno) : "short write", path);
+		if (fd >= 0)
+			unlinkat(dfd, name, 0);
+	}
+	if (fd >= 0)
+		close(fd);
+	close(dfd);
+	return w == n ? 0 : -1;
+}
+
+/* Reads the marker name in dfd into buf (NUL-terminated); its length, or
+ * -1 with why set. */
+static int
+mark_read(int dfd, const char *name, char *buf, size_t size, const char **why)
+{
+	struct stat st;
+	ssize_t r;
+	size_t len = 0;
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+			O_CLOEXEC);
+
+	if (fd < 0) {
+		*why = errno == ELOOP ? "a symlink, not a marker" : net_strerror(errno);
+		return errno == ENOENT ? -2 : -1;
+	}
+	*why = "not a regular file owned by root and writable only by it";
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !mark_trusted(&st) ||
+	    st.st_nlink != 1 || st.st_size >= (off_t)size) {
+		close(fd);
+		return -1;
+	}
+	while (len < size - 1 && (r = read(fd, buf + len, size - 1 - len)) > 0)
+		len += (size_t)r;
+	close(fd);
+	buf[len] = 0;
+	return (int)len;
+}
+
+/* Parses "drainbox-mark 1 DEV INO CSEC CNSEC\nABS\n": 0 when it holds
+ * exactly abs and the file at moved is the one it describes. */
+static int
+mark_match(const char *buf, size_t len, const char *abs, const char *moved,
+	   const char **why)
+{
+	unsigned long long dev, ino;
+	long long cs, cn;
+	const char *p = buf + sizeof(MARK_MAGIC) - 1, *nl;
+	struct stat st;
+	char *e;
+
+	*why = "malformed";
+	if (len < sizeof(MARK_MAGIC) || memcmp(buf, MARK_MAGIC, sizeof(MARK_MAGIC) - 1) ||
+	    !(nl = memchr(buf, '\n', len)))
+		return -1;
+	dev = strtoull(p, &e, 10);
+	ino = e > p && *e == ' ' ? strtoull(p = e + 1, &e, 10) : 0;
+	cs = e > p && *e == ' ' ? strtoll(p = e + 1, &e, 10) : 0;
+	cn = e > p && *e == ' ' ? strtoll(p = e + 1, &e, 10) : 0;
+	if (e <= p || e != nl)
+		return -1;
+	*why = "names another file";
+	if ((size_t)(buf + len - (nl + 1)) != strlen(abs) + 1 ||
+	    memcmp(nl + 1, abs, strlen(abs)) || buf[len - 1] != '\n')
+		return -1;
+	*why = "changed since drain renamed it (replaced, renamed or written to)";
+	if (lstat(moved, &st) < 0 || (unsigned long long)st.st_dev != dev ||
+	    (unsigned long long)st.st_ino != ino || (long long)st.st_ctim.tv_sec != cs ||
+	    (long long)st.st_ctim.tv_nsec != cn)
+		return 1;
+	return 0;
+}
+
+int
+mark_check(const char *path, const char *moved)
+{
+	char name[32], abs[PATH_MAX], buf[MARK_MAX];
+	const char *why;
+	int dfd, n, m;
+
+	if (mark_name(moved, name, sizeof(name), abs, sizeof(abs)) < 0) {
+		log_err("%s: path too long for a marker", path);
+		return MARK_BAD;
+	}
+	if ((dfd = mark_dir_open(0)) == -ENOENT)
+		return MARK_NONE;
+	if (dfd < 0) {
+		log_err("%s: %s", mark_dirname(), dir_why(dfd));
+		return MARK_BAD;
+	}
+	n = mark_read(dfd, name, buf, sizeof(buf), &why);
+	close(dfd);
+	if (n == -2)
+		return MARK_NONE;
+	if (n < 0) {
+		log_err("%s/%s: %s", mark_dirname(), name, why);
+		return MARK_BAD;
+	}
+	if ((m = mark_match(buf, (size_t)n, abs, moved, &why)) < 0) {
+		log_err("%s/%s: %s", mark_dirname(), name, why);
+		return MARK_BAD;
+	}
+	if (m > 0) {
+		log_info("%s: %s", moved, why);
+		return MARK_STALE;
+	}
+	return MARK_OK;
+}
+
+void
+mark_drop(const char *path, const char *moved)
+{
+	char name[32], abs[PATH_MAX];
+	struct stat st;
+	int dfd;
+
+	if (mark_name(moved, name, sizeof(name), abs, sizeof(abs)) < 0 ||
+	    (dfd = mark_dir_open(0)) < 0)
+		return;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    unlinkat(dfd, name, 0) < 0)
+		log_warn("%s/%s: unlink: %s: drain's marker for %s stays, so 'repool "
+			 "--if-drained' may put it back", mark_dirname(), name,
+			 net_strerror(errno), path);
+	close(dfd);
+}
