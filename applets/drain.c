@@ -57,9 +57,9 @@ const struct applet applet_drain = {
 		 "  3. wait until the load source (-u, --tcp, --load-haproxy; optional)\n"
 		 "     reads at most --max, as waitload does; a timeout is a warning;\n"
 		 "  4. stop the service as pidkill does (PIDs, -p, -n, else $MAINPID);\n"
-		 "  5. repool the health files (-f). API targets (--haproxy, --depool-url)\n"
-		 "     stay depooled: the service is down; 'repool --when-ready URL ...'\n"
-		 "     in ExecStartPost= puts them back once it answers.\n"
+		 "  5. repool the health files (-f) it depooled (an operator's stay). API\n"
+		 "     targets (--haproxy, --depool-url) stay depooled: the service is down;\n"
+		 "     'repool --when-ready URL ...' in ExecStartPost= puts them back.\n"
 		 "SIGTERM or SIGINT cuts a wait short; the kill and the repool still run,\n"
 		 "then the exit is 1. With NOTIFY_SOCKET set (systemd, NotifyAccess=all)\n"
 		 "each step is sent as STATUS=, and EXTEND_TIMEOUT_USEC= while it waits.",

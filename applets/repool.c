@@ -21,7 +21,8 @@ static const struct opt repool_opts[] = {
 	{ "timeout", 't', ARG_DUR, "DUR",
 	  "give up, exit 3, after DUR (default 30s)" },
 	{ "if-drained", REPOOL_IF_DRAINED, ARG_NONE, 0,
-	  "only the files a drain depooled and left so (default: every -f)" },
+	  "only files a drain depooled and left so, by its marker in /run/drainbox "
+	  "(ExecStartPre=; default: every -f)" },
 	{ "force", REPOOL_FORCE, ARG_NONE, 0,
 	  "set an HAProxy server in MAINT ready too (default: leave it)" },
 	{ 0, 0, 0, 0, 0 }
@@ -45,10 +46,7 @@ const struct applet applet_repool = {
 		 "Warning: repooling an API target (--haproxy, --repool-url) while the\n"
 		 "service is down sends clients to a dead server. --when-ready URL waits\n"
 		 "until the service answers there first (for ExecStartPost=).\n"
-		 "An HAProxy server in MAINT is an operator's: left so unless --force.\n"
-		 "--if-drained (for ExecStartPre=-repool, mending a drain that was cut\n"
-		 "short) renames back only a file a drain renamed out and left so, still\n"
-		 "the same file (a marker in /run/drainbox): an operator's depool stays.",
+		 "A server in MAINT is an operator's: left so unless --force.",
 	.exits = "0 all repooled, 1 a target failed, 2 usage, 3 not ready in time",
 	.opts = { repool_opts, pool_opts, net_opts, dryrun_opts, common_opts, 0 },
 };

@@ -15,7 +15,8 @@
  * on), and the file at PATH.disabled must still be the very one drain
  * renamed: a file put in its place, renamed back and forth, or written to
  * changes its ctime, inode or device. Markers are named from a hash of the
- * absolute path, written with O_EXCL (no rename, no fsync: /run is tmpfs),
+ * path (and, for a relative one, of the working directory), hold the path
+ * as given, are written with O_EXCL (no rename, no fsync: /run is tmpfs),
  * at most MARK_MAX bytes. */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,35 +41,35 @@ mark_dirname(void)
 	return d && *d ? d : MARK_DIR;
 }
 
-/* path made absolute (without resolving symlinks) into buf; -1 when it
- * does not fit or the working directory is unknown. */
-static int
-mark_abs(const char *path, char *buf, size_t size)
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
 {
-	char cwd[PATH_MAX];
-	int n;
+	const unsigned char *c = p;
 
-	if (path[0] == '/')
-		n = fmt_sn(buf, size, "%s", path);
-	else if (!getcwd(cwd, sizeof(cwd)))
-		return -1;
-	else
-		n = fmt_sn(buf, size, "%s/%s", cwd, path);
-	return n < 0 || (size_t)n >= size ? -1 : 0;
+	while (n--)
+		h = (h ^ *c++) * 0x100000001b3ULL;
+	return h;
 }
 
 /* The marker's name for the file whose .disabled name is moved: "f-" and
- * a 64-bit FNV-1a of its absolute path; the absolute path into abs. */
+ * a 64-bit FNV-1a of the path, and for a relative one of the working
+ * directory's device and inode too (no getcwd: it would pull malloc in). */
 static int
-mark_name(const char *moved, char *name, size_t size, char *abs, size_t asize)
+mark_name(const char *moved, char *name, size_t size)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	const unsigned char *p;
+	uint64_t h = 0xcbf29ce484222325ULL, id[2];
+	struct stat st;
 
-	if (mark_abs(moved, abs, asize) < 0)
+	if (strlen(moved) >= PATH_MAX)
 		return -1;
-	for (p = (const unsigned char *)abs; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ULL;
+	if (moved[0] != '/') {
+		if (stat(".", &st) < 0)
+			return -1;
+		id[0] = (uint64_t)st.st_dev;
+		id[1] = (uint64_t)st.st_ino;
+		h = fnv(h, id, sizeof(id));
+	}
+	h = fnv(h, moved, strlen(moved));
 	fmt_sn(name, size, "f-%08lx%08lx", (unsigned long)(h >> 32),
 	       (unsigned long)(h & 0xffffffffUL));
 	return 0;
@@ -113,12 +114,12 @@ dir_why(int e)
 int
 mark_set(const char *path, const char *moved)
 {
-	char name[32], abs[PATH_MAX], buf[MARK_MAX];
+	char name[32], buf[MARK_MAX];
 	const char *act;
 	struct stat st;
 	int dfd, fd, n, w;
 
-	if (mark_name(moved, name, sizeof(name), abs, sizeof(abs)) < 0) {
+	if (mark_name(moved, name, sizeof(name)) < 0) {
 		log_warn("%s: no marker for 'repool --if-drained': path too long", path);
 		return -1;
 	}
@@ -132,9 +133,10 @@ mark_set(const char *path, const char *moved)
 			 "stop is cut short", mark_dirname(), dir_why(dfd), path);
 		return -1;
 	}
-	n = fmt_sn(buf, sizeof(buf), MARK_MAGIC "%llu %llu %lld %ld\n%s\n",
+	n = fmt_sn(buf, sizeof(buf), MARK_MAGIC "%llu %llu %llu %llu\n%s\n",
 		   (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-		   (long long)st.st_ctim.tv_sec, (long)st.st_ctim.tv_nsec, abs);
+		   (unsigned long long)st.st_ctim.tv_sec,
+		   (unsigned long long)st.st_ctim.tv_nsec, moved);
 	act = "unlink";
 	fd = -1;
 	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT) {
@@ -186,36 +188,51 @@ mark_read(int dfd, const char *name, char *buf, size_t size, const char **why)
 	return (int)len;
 }
 
-/* Parses "drainbox-mark 1 DEV INO CSEC CNSEC\nABS\n": 0 when it holds
- * exactly abs and the file at moved is the one it describes. */
+/* A decimal number at *p up to the byte stop, into *v; advances *p past
+ * stop. -1 when empty, not digits or too large. */
 static int
-mark_match(const char *buf, size_t len, const char *abs, const char *moved,
-	   const char **why)
+mark_num(const char **p, const char *end, char stop, unsigned long long *v)
 {
-	unsigned long long dev, ino;
-	long long cs, cn;
-	const char *p = buf + sizeof(MARK_MAGIC) - 1, *nl;
+	const char *s = *p;
+
+	*v = 0;
+	if (s == end || *s == stop)
+		return -1;
+	for (; s < end && *s != stop; s++) {
+		if (*s < '0' || *s > '9' || *v > (~0ULL - 9) / 10)
+			return -1;
+		*v = *v * 10 + (unsigned)(*s - '0');
+	}
+	if (s == end)
+		return -1;
+	*p = s + 1;
+	return 0;
+}
+
+/* Parses "drainbox-mark 1 DEV INO CSEC CNSEC\nPATH\n": 0 when PATH is
+ * exactly moved and the file at moved is the one it describes, 1 when the
+ * file changed since, -1 when malformed or for another file (why set). */
+static int
+mark_match(const char *buf, size_t len, const char *moved, const char **why)
+{
+	const char *p = buf + sizeof(MARK_MAGIC) - 1, *end = buf + len;
+	unsigned long long v[4];
+	size_t ml = strlen(moved);
 	struct stat st;
-	char *e;
 
 	*why = "malformed";
 	if (len < sizeof(MARK_MAGIC) || memcmp(buf, MARK_MAGIC, sizeof(MARK_MAGIC) - 1) ||
-	    !(nl = memchr(buf, '\n', len)))
-		return -1;
-	dev = strtoull(p, &e, 10);
-	ino = e > p && *e == ' ' ? strtoull(p = e + 1, &e, 10) : 0;
-	cs = e > p && *e == ' ' ? strtoll(p = e + 1, &e, 10) : 0;
-	cn = e > p && *e == ' ' ? strtoll(p = e + 1, &e, 10) : 0;
-	if (e <= p || e != nl)
+	    mark_num(&p, end, ' ', &v[0]) || mark_num(&p, end, ' ', &v[1]) ||
+	    mark_num(&p, end, ' ', &v[2]) || mark_num(&p, end, '\n', &v[3]))
 		return -1;
 	*why = "names another file";
-	if ((size_t)(buf + len - (nl + 1)) != strlen(abs) + 1 ||
-	    memcmp(nl + 1, abs, strlen(abs)) || buf[len - 1] != '\n')
+	if ((size_t)(end - p) != ml + 1 || memcmp(p, moved, ml) || end[-1] != '\n')
 		return -1;
 	*why = "changed since drain renamed it (replaced, renamed or written to)";
-	if (lstat(moved, &st) < 0 || (unsigned long long)st.st_dev != dev ||
-	    (unsigned long long)st.st_ino != ino || (long long)st.st_ctim.tv_sec != cs ||
-	    (long long)st.st_ctim.tv_nsec != cn)
+	if (lstat(moved, &st) < 0 || (unsigned long long)st.st_dev != v[0] ||
+	    (unsigned long long)st.st_ino != v[1] ||
+	    (unsigned long long)st.st_ctim.tv_sec != v[2] ||
+	    (unsigned long long)st.st_ctim.tv_nsec != v[3])
 		return 1;
 	return 0;
 }
@@ -223,11 +240,11 @@ mark_match(const char *buf, size_t len, const char *abs, const char *moved,
 int
 mark_check(const char *path, const char *moved)
 {
-	char name[32], abs[PATH_MAX], buf[MARK_MAX];
+	char name[32], buf[MARK_MAX];
 	const char *why;
 	int dfd, n, m;
 
-	if (mark_name(moved, name, sizeof(name), abs, sizeof(abs)) < 0) {
+	if (mark_name(moved, name, sizeof(name)) < 0) {
 		log_err("%s: path too long for a marker", path);
 		return MARK_BAD;
 	}
@@ -245,7 +262,7 @@ mark_check(const char *path, const char *moved)
 		log_err("%s/%s: %s", mark_dirname(), name, why);
 		return MARK_BAD;
 	}
-	if ((m = mark_match(buf, (size_t)n, abs, moved, &why)) < 0) {
+	if ((m = mark_match(buf, (size_t)n, moved, &why)) < 0) {
 		log_err("%s/%s: %s", mark_dirname(), name, why);
 		return MARK_BAD;
 	}
@@ -259,11 +276,11 @@ mark_check(const char *path, const char *moved)
 void
 mark_drop(const char *path, const char *moved)
 {
-	char name[32], abs[PATH_MAX];
+	char name[32];
 	struct stat st;
 	int dfd;
 
-	if (mark_name(moved, name, sizeof(name), abs, sizeof(abs)) < 0 ||
+	if (mark_name(moved, name, sizeof(name)) < 0 ||
 	    (dfd = mark_dir_open(0)) < 0)
 		return;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
