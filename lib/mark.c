@@ -129,7 +129,10 @@ mark_set(const char *path, const char *moved)
 		return -1;
 	}
 	if ((dfd = mark_dir_open(1)) < 0) {
-		log_warn("%s: %s: no marker: 'repool --if-drained' cannot mend %s if this "
+		/* no /run, or a read-only one: a container or an initramfs,
+		 * where no ExecStartPre= would read it anyway */
+		(dfd == -ENOENT || dfd == -EROFS ? log_info : log_warn)
+			("%s: %s: no marker: 'repool --if-drained' cannot mend %s if this "
 			 "stop is cut short", mark_dirname(), dir_why(dfd), path);
 		return -1;
 	}
