@@ -136,43 +136,16 @@ field_num(const char *f, size_t n)
 	return v;
 }
 
-/* The larger of the column numbers, plus one. */
-static int
-state_ncols(const struct hap_state *it)
-{
-	int c[6], i, m = 0;
-
-	c[0] = it->be_id, c[1] = it->be, c[2] = it->srv_id;
-	c[3] = it->srv, c[4] = it->op, c[5] = it->admin;
-	for (i = 0; i < 6; i++)
-		if (c[i] > m)
-			m = c[i];
-	return m + 1;
-}
-
-/* The column of the header field f[0..n), or 0 when not one we read. */
-static int *
-state_col(struct hap_state *it, const char *f, size_t n)
-{
-	if (field_is(f, n, "be_id"))
-		return &it->be_id;
-	if (field_is(f, n, "be_name"))
-		return &it->be;
-	if (field_is(f, n, "srv_id"))
-		return &it->srv_id;
-	if (field_is(f, n, "srv_name"))
-		return &it->srv;
-	if (field_is(f, n, "srv_op_state"))
-		return &it->op;
-	return field_is(f, n, "srv_admin_state") ? &it->admin : 0;
-}
+/* The header names of the columns read, in the order of enum hap_col. */
+static const char col_names[] =
+	"be_id\0be_name\0srv_id\0srv_name\0srv_op_state\0srv_admin_state\0";
 
 int
 hap_state_begin(struct hap_state *it, const char *buf, size_t len)
 {
-	const char *f[HAP_STATE_COLS], *p, *end = buf + len;
+	const char *f[HAP_STATE_COLS], *p, *end = buf + len, *name;
 	size_t fl[HAP_STATE_COLS], n;
-	int k, i, *col;
+	int k, i, c;
 
 	memset(it, 0, sizeof(*it));
 	if (!(p = line_next(buf, end, &n)) || fields(buf, n, f, fl, 2) != 1 ||
@@ -181,15 +154,16 @@ hap_state_begin(struct hap_state *it, const char *buf, size_t len)
 	buf = p;
 	if (!(p = line_next(buf, end, &n)) || n < 2 || buf[0] != '#')
 		return -1;
-	it->be_id = it->be = it->srv_id = it->srv = it->op = it->admin = -1;
 	k = fields(buf + 1, n - 1, f, fl, HAP_STATE_COLS);
-	for (i = 0; i < k; i++)
-		if ((col = state_col(it, f[i], fl[i])) && *col < 0)
-			*col = i;
-	if (it->be_id < 0 || it->be < 0 || it->srv_id < 0 || it->srv < 0 ||
-	    it->op < 0 || it->admin < 0)
-		return -1;
-	it->ncols = state_ncols(it);
+	for (c = 0, name = col_names; c < HAP_COL_N; c++, name += strlen(name) + 1) {
+		for (i = 0; i < k && !field_is(f[i], fl[i], name); i++)
+			;
+		if (i == k)
+			return -1;
+		it->col[c] = i;
+		if (i >= it->ncols)
+			it->ncols = i + 1;
+	}
 	it->p = p;
 	it->end = end;
 	return 0;
@@ -221,20 +195,20 @@ hap_state_next(struct hap_state *it, struct hap_server *s)
 	it->p = 0;		/* a bad line ends the walk for good */
 	if (fields(line, n, f, fl, it->ncols) < it->ncols)
 		return -1;
-	op = field_num(f[it->op], fl[it->op]);
-	admin = field_num(f[it->admin], fl[it->admin]);
-	s->be_id = field_num(f[it->be_id], fl[it->be_id]);
-	s->srv_id = field_num(f[it->srv_id], fl[it->srv_id]);
+	op = field_num(f[it->col[HAP_COL_OP]], fl[it->col[HAP_COL_OP]]);
+	admin = field_num(f[it->col[HAP_COL_ADMIN]], fl[it->col[HAP_COL_ADMIN]]);
+	s->be_id = field_num(f[it->col[HAP_COL_BE_ID]], fl[it->col[HAP_COL_BE_ID]]);
+	s->srv_id = field_num(f[it->col[HAP_COL_SRV_ID]], fl[it->col[HAP_COL_SRV_ID]]);
 	if (op < 0 || op > 3 || admin < 0 || admin > 0xffff || s->be_id < 0 ||
 	    s->srv_id < 0)
 		return -1;
 	it->p = p;
 	s->op_state = (int)op;
 	s->admin = (unsigned)admin;
-	s->be = f[it->be];
-	s->belen = fl[it->be];
-	s->name = f[it->srv];
-	s->namelen = fl[it->srv];
+	s->be = f[it->col[HAP_COL_BE]];
+	s->belen = fl[it->col[HAP_COL_BE]];
+	s->name = f[it->col[HAP_COL_SRV]];
+	s->namelen = fl[it->col[HAP_COL_SRV]];
 	return 1;
 }
 

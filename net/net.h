@@ -406,9 +406,14 @@ struct hap_server {
 	unsigned admin;		/* srv_admin_state: a mask, see above */
 };
 
+/* The columns read, by their header names: be_id be_name srv_id srv_name
+ * srv_op_state srv_admin_state. */
+enum hap_col { HAP_COL_BE_ID, HAP_COL_BE, HAP_COL_SRV_ID, HAP_COL_SRV, HAP_COL_OP,
+	       HAP_COL_ADMIN, HAP_COL_N };
+
 struct hap_state {		/* an iterator over one answer */
 	const char *p, *end;	/* the next line; NULL once the dump ended */
-	int be_id, be, srv_id, srv, op, admin;	/* column numbers */
+	int col[HAP_COL_N];	/* where each column is, 0-based */
 	int ncols;		/* a server line needs this many fields */
 };
 
