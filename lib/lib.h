@@ -427,13 +427,6 @@ int pool_set(struct pool_cfg *c, struct net_cfg *n, int depool, unsigned kinds);
  * A failure is a warning. */
 void pool_sync(const struct pool_cfg *c);
 
-/* GETs url every interval_ms until it answers 2xx (EX_OK), until
- * timeout_ms (EX_TIMEOUT), or until stop_signal (EX_FAIL). Failures are
- * logged when they change and every few seconds, not at every poll. Needs
- * net_start(). Blocks. */
-int pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
-		    int64_t timeout_ms);
-
 /* ---- drain's markers (mark.c) --------------------------------------------- */
 
 /* Where drain records the health files it depooled, so that `repool
@@ -446,7 +439,9 @@ enum { MARK_BAD = -2, MARK_STALE = -1, MARK_NONE = 0, MARK_OK = 1 };
 
 /* After drain renamed path to moved: records the file now at moved
  * (device, inode, ctime) in a marker, creating the directory (0755) if need
- * be. 0, or -1 after a warning saying what failed (the stop goes on). */
+ * be. 0, or -1 after a line saying what failed (the stop goes on): a
+ * warning, or info when there is no such directory's parent or it is
+ * read-only (a container, an initramfs). */
 int mark_set(const char *path, const char *moved);
 
 /* Is moved still the file drain renamed from path? MARK_OK yes; MARK_NONE
@@ -459,6 +454,13 @@ int mark_check(const char *path, const char *moved);
 /* Removes the marker for moved, if there is one; a marker that cannot be
  * removed is a warning (it may still let `repool --if-drained` repool). */
 void mark_drop(const char *path, const char *moved);
+
+/* GETs url every interval_ms until it answers 2xx (EX_OK), until
+ * timeout_ms (EX_TIMEOUT), or until stop_signal (EX_FAIL). Failures are
+ * logged when they change and every few seconds, not at every poll. Needs
+ * net_start(). Blocks. */
+int pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
+		    int64_t timeout_ms);
 
 /* ---- signals (sig.c) ------------------------------------------------------ */
 
