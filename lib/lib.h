@@ -451,9 +451,10 @@ int mark_set(const char *path, const char *moved);
  * blocks on a FIFO. */
 int mark_check(const char *path, const char *moved);
 
-/* Removes the marker for moved, if there is one; a marker that cannot be
- * removed is a warning (it may still let `repool --if-drained` repool). */
-void mark_drop(const char *path, const char *moved);
+/* Removes the marker for moved, if there is one. One that cannot be
+ * removed (not root) is a warning when warn is set: after a depool that
+ * renamed nothing it may still let `repool --if-drained` repool. */
+void mark_drop(const char *path, const char *moved, int warn);
 
 /* GETs url every interval_ms until it answers 2xx (EX_OK), until
  * timeout_ms (EX_TIMEOUT), or until stop_signal (EX_FAIL). Failures are

@@ -277,7 +277,7 @@ mark_check(const char *path, const char *moved)
 }
 
 void
-mark_drop(const char *path, const char *moved)
+mark_drop(const char *path, const char *moved, int warn)
 {
 	char name[32];
 	struct stat st;
@@ -287,7 +287,7 @@ mark_drop(const char *path, const char *moved)
 	    (dfd = mark_dir_open(0)) < 0)
 		return;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    unlinkat(dfd, name, 0) < 0)
+	    unlinkat(dfd, name, 0) < 0 && warn)
 		log_warn("%s/%s: unlink: %s: drain's marker for %s stays, so 'repool "
 			 "--if-drained' may put it back", mark_dirname(), name,
 			 net_strerror(errno), path);

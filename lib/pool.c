@@ -517,7 +517,7 @@ file_marks(const struct pool_cfg *c, const char *path, const char *alt, int depo
 			mark_set(path, alt);
 		return;
 	}
-	mark_drop(path, alt);
+	mark_drop(path, alt, depool);	/* a repool's file is back anyway */
 }
 
 /* repool --if-drained: 1 when alt holds the file a drain renamed, 0 when
@@ -530,7 +530,7 @@ file_drained(const char *path, const char *alt)
 	if (m == MARK_OK)
 		return 1;
 	if (m == MARK_STALE && !dry_run)
-		mark_drop(path, alt);
+		mark_drop(path, alt, 0);
 	log_info("%s left depooled: %s", path, m == MARK_NONE ?
 		 "no drain depooled it (no marker; an operator's depool stays)" :
 		 "not the file a drain depooled");
