@@ -27,7 +27,6 @@
 #define POOL_RENAME_NOREPLACE 1	/* linux/fs.h RENAME_NOREPLACE */
 #define POOL_SHOW 160		/* bytes of a peer's answer shown in a message */
 #define POOL_HA_ANSWER 4096	/* room for HAProxy's answer */
-#define POOL_HA_STATE 32768	/* show servers state: about 400 servers */
 #define POOL_READY_LOG_MS 5000	/* pool_wait_ready: repeat a state this often */
 
 enum {
@@ -581,35 +580,50 @@ file_set(const struct pool_cfg *c, const struct pool_target *t, int depool)
 
 /* ---- HAProxy ----------------------------------------------------------------- */
 
-/* The server's state from `show servers state BACKEND` into *s; 0, or -1
- * after an error naming what failed. */
+struct ha_find {
+	const char *be, *srv;
+	struct hap_server *s;
+};
+
+static int
+ha_found(void *arg, const struct hap_server *s)
+{
+	struct ha_find *f = arg;
+
+	if (!hap_server_is(s, f->be, f->srv))
+		return 0;
+	*f->s = *s;	/* its name slices die with the buffer: not used */
+	return 1;
+}
+
+/* The server's state from `show servers state BACKEND` into *s, read as
+ * it comes (a backend of any size); 0, or -1 after an error naming what
+ * failed. */
 static int
 haproxy_state(const struct pool_target *t, struct net_cfg *n, struct hap_server *s)
 {
-	static char ans[POOL_HA_STATE];
-	char cmd[POOL_MAX_SERVER + 40], be[POOL_MAX_SERVER + 1], show[POOL_SHOW + 1];
-	const char *srv = strchr(t->u.ha.server, '/') + 1;
+	char buf[POOL_HA_ANSWER], be[POOL_MAX_SERVER + 1], show[POOL_SHOW + 1];
+	struct ha_find f;
 	struct deadline dl = deadline_in(n->request_ms);
 	int r;
 
-	fmt_sn(be, sizeof(be), "%.*s", (int)(srv - 1 - t->u.ha.server), t->u.ha.server);
-	fmt_sn(cmd, sizeof(cmd), "show servers state %s", be);
-	r = haproxy_cmd(t->u.ha.spec, cmd, ans, sizeof(ans), &dl);
-	if (r < 0) {
-		log_err("haproxy %s: %s: %s: %s", t->u.ha.server, t->u.ha.spec,
-			r == -EINVAL ? "command" : net_action(r), net_strerror(r));
-		return -1;
-	}
-	r = hap_state_find(ans, (size_t)r, be, srv, s);
-	if (r > 0)
+	f.srv = strchr(t->u.ha.server, '/') + 1;
+	fmt_sn(be, sizeof(be), "%.*s", (int)(f.srv - 1 - t->u.ha.server), t->u.ha.server);
+	f.be = be;
+	f.s = s;
+	s->admin = ~0u;	/* found: a 16-bit mask */
+	r = haproxy_state_walk(t->u.ha.spec, be, buf, sizeof(buf), &dl, ha_found, &f);
+	if (r == 0 && s->admin != ~0u)
 		return 0;
 	if (r == 0)
 		log_err("haproxy %s: no such server in backend %s", t->u.ha.server, be);
-	else if (ans[0] == '1' && (ans[1] == '\n' || ans[1] == '\r'))
-		log_err("haproxy %s: show servers state: malformed answer", t->u.ha.server);
-	else
+	else if (r == NET_EHASTATE && *buf)
 		log_err("haproxy %s: show servers state: %s", t->u.ha.server,
-			show_text(show, sizeof(show), ans, strlen(ans)));
+			show_text(show, sizeof(show), buf, strlen(buf)));
+	else
+		log_err("haproxy %s: %s: %s: %s", t->u.ha.server, t->u.ha.spec,
+			r == -EINVAL ? "command" : r == NET_EHASTATE ? "show servers state" :
+			net_action(r), net_strerror(r));
 	return -1;
 }
 

@@ -223,6 +223,13 @@ name_match(const char *name, const char *s, size_t n, long id)
 }
 
 int
+hap_server_is(const struct hap_server *s, const char *be, const char *srv)
+{
+	return name_match(be, s->be, s->belen, s->be_id) &&
+	       name_match(srv, s->name, s->namelen, s->srv_id);
+}
+
+int
 hap_state_find(const char *buf, size_t len, const char *be, const char *srv,
 	       struct hap_server *s)
 {
@@ -232,8 +239,128 @@ hap_state_find(const char *buf, size_t len, const char *be, const char *srv,
 	if (hap_state_begin(&it, buf, len) < 0)
 		return -1;
 	while ((r = hap_state_next(&it, s)) > 0)
-		if (name_match(be, s->be, s->belen, s->be_id) &&
-		    name_match(srv, s->name, s->namelen, s->srv_id))
+		if (hap_server_is(s, be, srv))
 			return 1;
 	return r;
+}
+
+/* ---- reading the dump as it comes ------------------------------------------ */
+
+struct walk {
+	struct hap_state it;
+	int begun;		/* the header has been read */
+	int done;		/* the blank line was read, or fn stopped the walk */
+	int rc;			/* what fn returned when it stopped the walk */
+	hap_state_fn fn;
+	void *arg;
+};
+
+/* Feeds the whole lines at the start of buf[0..len) to the walk; eof: no
+ * more will come. Returns the bytes used (a line cut by the end of what
+ * was read so far waits for the next read), or NET_EHASTATE: not a dump,
+ * or a bad line. */
+static long
+walk_feed(struct walk *w, const char *buf, size_t len, int eof)
+{
+	const char *last = 0, *nl;
+	struct hap_server s;
+	int r;
+
+	for (nl = buf; (nl = memchr(nl, '\n', len - (size_t)(nl - buf))); nl++)
+		last = nl;
+	if (!w->begun) {
+		/* the version line and the header, whole */
+		nl = memchr(buf, '\n', len);
+		if (!nl || !memchr(nl + 1, '\n', len - (size_t)(nl + 1 - buf)))
+			return eof ? NET_EHASTATE : 0;
+		if (hap_state_begin(&w->it, buf, len) < 0)
+			return NET_EHASTATE;
+		w->begun = 1;
+	} else if (!last) {
+		return 0;
+	} else {
+		w->it.p = buf;
+	}
+	w->it.end = last + 1;
+	while ((r = hap_state_next(&w->it, &s)) > 0) {
+		if ((w->rc = w->fn(w->arg, &s)) != 0) {
+			w->done = 1;
+			return (long)len;
+		}
+	}
+	if (r < 0)
+		return NET_EHASTATE;
+	if (!w->it.p)
+		w->done = 1;	/* the blank line that ends the dump */
+	return w->it.p ? (long)(w->it.p - buf) : (long)len;
+}
+
+/* Reads the answer into buf, feeding whole lines to the walk as they
+ * come, until the dump ends (or fn stops it). On NET_EHASTATE buf holds
+ * the start of an answer that is not a dump (HAProxy's error text),
+ * NUL-terminated, or is empty when a line of a dump was bad. */
+static int
+walk_read(struct conn *c, struct walk *w, char *buf, size_t size,
+	  const struct deadline *dl)
+{
+	size_t len = 0, total = 0;
+	ssize_t n;
+	long used;
+
+	for (;;) {
+		if (len == size - 1)
+			return NET_EHAPROXY;	/* one line longer than buf */
+		n = conn_read(c, buf + len, size - 1 - len, dl);
+		if (n < 0)
+			return (int)n;
+		len += (size_t)n;
+		total += (size_t)n;
+		buf[len] = 0;
+		if (!total)
+			return NET_EHAEMPTY;
+		used = walk_feed(w, buf, len, !n);
+		if (used < 0) {
+			if (w->begun)
+				buf[0] = 0;
+			return (int)used;
+		}
+		if (w->done)
+			return w->rc < 0 ? w->rc : 0;
+		memmove(buf, buf + used, len - (size_t)used);
+		len -= (size_t)used;
+		buf[len] = 0;
+		if (!n) {
+			buf[0] = 0;
+			return NET_EHASTATE;	/* cut short: no blank line */
+		}
+	}
+}
+
+int
+haproxy_state_walk(const char *spec, const char *backend, char *buf, size_t size,
+		   const struct deadline *dl, hap_state_fn fn, void *arg)
+{
+	struct conn c = CONN_INIT;
+	struct walk w;
+	char cmd[320];
+	size_t bl = strlen(backend);
+	int e;
+
+	if (size < 2 || bl > sizeof(cmd) - 32)
+		return -EINVAL;
+	memcpy(cmd, "show servers state ", 19);
+	memcpy(cmd + 19, backend, bl + 1);
+	if (!haproxy_cmd_ok(cmd))
+		return -EINVAL;
+	memset(&w, 0, sizeof(w));
+	w.fn = fn;
+	w.arg = arg;
+	buf[0] = 0;
+	if ((e = conn_open_spec(&c, spec, dl)) < 0)
+		return e;
+	if ((e = conn_write_all(&c, cmd, strlen(cmd), dl)) >= 0 &&
+	    (e = conn_write_all(&c, "\n", 1, dl)) >= 0)
+		e = walk_read(&c, &w, buf, size, dl);
+	conn_close(&c);
+	return e;
 }

@@ -72,6 +72,7 @@ enum {
 	NET_EREQBIG,		/* request does not fit the request buffer */
 	NET_EHAPROXY,		/* HAProxy answer too long for the buffer */
 	NET_EHAEMPTY,		/* HAProxy closed without a byte of answer */
+	NET_EHASTATE,		/* not a `show servers state` dump, or a bad one */
 	NET_ENOTIFY,		/* NOTIFY_SOCKET is malformed */
 	NET_ETLS_CA,		/* CA bundle: no usable certificate */
 	NET_ETLS_CERT,		/* client certificate: unreadable or malformed */
@@ -426,10 +427,29 @@ int hap_state_begin(struct hap_state *it, const char *buf, size_t len);
  * or with a state or id that is not a small decimal number. */
 int hap_state_next(struct hap_state *it, struct hap_server *s);
 
-/* Finds server srv of backend be (names, or "#ID" for a numeric id) in an
- * answer: 1 found (*s set), 0 not there, -1 not a dump or malformed. */
+/* 1 when s is server srv of backend be (names, or "#ID" for a numeric id). */
+int hap_server_is(const struct hap_server *s, const char *be, const char *srv);
+
+/* Finds server srv of backend be in an answer held whole: 1 found (*s
+ * set), 0 not there, -1 not a dump or malformed. */
 int hap_state_find(const char *buf, size_t len, const char *be, const char *srv,
 		   struct hap_server *s);
+
+/* Called for each server; nonzero stops the walk (a negative value is
+ * returned by haproxy_state_walk as its result, a positive one as 0). */
+typedef int (*hap_state_fn)(void *arg, const struct hap_server *s);
+
+/* Sends `show servers state BACKEND` to the runtime API at spec and calls
+ * fn for each server as the answer comes in, so a backend of any size is
+ * read with buf holding only a few lines (a line longer than size - 1 is
+ * NET_EHAPROXY). Returns 0 when the dump was read to its end (or fn
+ * stopped it), NET_EHAEMPTY for no byte of answer, NET_EHASTATE for an
+ * answer that is not a dump (then buf holds its start, NUL-terminated:
+ * HAProxy's error text, such as "Can't find backend.") or a dump with a
+ * bad or missing line (buf empty), -EINVAL for a backend name unfit for a
+ * command line, or another negative code. Blocks until done or dl. */
+int haproxy_state_walk(const char *spec, const char *backend, char *buf, size_t size,
+		       const struct deadline *dl, hap_state_fn fn, void *arg);
 
 /* ---- systemd notification (sdnotify.c) ---------------------------------- */
 

@@ -5,8 +5,16 @@
  * input is read from a guard-paged copy of exactly its length, whole and
  * cut at every byte (a cut answer must never yield a server that the
  * whole one does not hold). */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <errno.h>
 
 #include "net/net.h"
 #include "tests/unit/tap.h"
@@ -190,6 +198,128 @@ test_end(void)
 	is_int(hap_state_next(&it, &s), 0, "no server after a bad line");
 }
 
+/* ---- haproxy_state_walk against a socket that answers a byte at a time -- */
+
+/* A child listening on path: for each of n connections, reads the command,
+ * then writes ans[0..len) in pieces of `step` bytes, 0.1 ms apart. */
+static pid_t
+serve(const char *path, const char *ans, size_t len, size_t step, int n)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	struct timespec ts = { 0, 100000 };
+	char cmd[256];
+	size_t o, k;
+	int fd, c;
+	pid_t pid;
+
+	snprintf(un.sun_path, sizeof(un.sun_path), "%s", path);
+	unlink(path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
+	    bind(fd, (struct sockaddr *)&un, sizeof(un)) < 0 || listen(fd, 4) < 0)
+		return -1;
+	if ((pid = fork()) != 0) {
+		close(fd);
+		return pid;
+	}
+	while (n-- > 0 && (c = accept(fd, 0, 0)) >= 0) {
+		if (read(c, cmd, sizeof(cmd)) < 0)
+			_exit(1);
+		for (o = 0; o < len; o += k) {
+			k = len - o < step ? len - o : step;
+			if (write(c, ans + o, k) != (ssize_t)k)
+				break;
+			nanosleep(&ts, 0);
+		}
+		close(c);
+	}
+	_exit(0);
+}
+
+struct seen {
+	int n;
+	char names[256];
+};
+
+static int
+seen_add(void *arg, const struct hap_server *s)
+{
+	struct seen *v = arg;
+	size_t o = strlen(v->names);
+
+	snprintf(v->names + o, sizeof(v->names) - o, "%s%.*s:%u", v->n++ ? "," : "",
+		 (int)s->namelen, s->name, s->admin);
+	return 0;
+}
+
+static int
+seen_stop(void *arg, const struct hap_server *s)
+{
+	(void)s;
+	return ++*(int *)arg == 2 ? -77 : 0;
+}
+
+static int
+walk_once(const char *ans, size_t len, size_t step, size_t bufsize, struct seen *v,
+	  char *buf)
+{
+	char path[64];
+	struct deadline dl = deadline_in(5000);
+	pid_t pid;
+	int r;
+
+	snprintf(path, sizeof(path), "/tmp/t_hapstate.%d.sock", (int)getpid());
+	memset(v, 0, sizeof(*v));
+	if ((pid = serve(path, ans, len, step, 1)) < 0)
+		return -999;
+	r = haproxy_state_walk(path, "be", buf, bufsize, &dl, seen_add, v);
+	waitpid(pid, 0, 0);
+	unlink(path);
+	return r;
+}
+
+static void
+test_walk(void)
+{
+	static const char err[] = "Can't find backend.\n\n";
+	static const char cut[] = "1\n# be_id be_name srv_id srv_name srv_op_state "
+				  "srv_admin_state\n3 be 1 a 2 0\n3 be 2 b";
+	char buf[4096], path[64];
+	struct deadline dl;
+	struct seen v;
+	int r, count = 0;
+	pid_t pid;
+
+	is_int(walk_once(real, sizeof(real) - 1, 1, sizeof(buf), &v, buf), 0,
+	       "walk, a byte at a time: to the end");
+	is_str(v.names, "srv1:8,srv2:5,s-3:0", "walk, a byte at a time: each server once");
+	is_int(walk_once(real, sizeof(real) - 1, 7, 400, &v, buf), 0,
+	       "walk, 7 bytes at a time, a 400-byte buffer");
+	is_int(v.n, 3, "walk, 400-byte buffer: 3 servers");
+	is_int(walk_once(real, sizeof(real) - 1, 64, 100, &v, buf), NET_EHAPROXY,
+	       "walk: a header longer than the buffer is NET_EHAPROXY");
+	is_int(walk_once(err, sizeof(err) - 1, 3, sizeof(buf), &v, buf), NET_EHASTATE,
+	       "walk: an error answer is NET_EHASTATE");
+	is_str(buf, "Can't find backend.\n\n", "walk: ... and buf holds its text");
+	is_int(walk_once(cut, sizeof(cut) - 1, 5, sizeof(buf), &v, buf), NET_EHASTATE,
+	       "walk: a dump cut in a line is NET_EHASTATE");
+	ok(v.n == 1 && !buf[0], "walk: ... after the whole lines, buf empty");
+	is_int(walk_once(real, sizeof(real) - 2, 50, sizeof(buf), &v, buf), NET_EHASTATE,
+	       "walk: a dump without its blank line is NET_EHASTATE");
+	is_int(walk_once("", 0, 1, sizeof(buf), &v, buf), NET_EHAEMPTY,
+	       "walk: no byte of answer is NET_EHAEMPTY");
+
+	snprintf(path, sizeof(path), "/tmp/t_hapstate.%d.sock", (int)getpid());
+	dl = deadline_in(5000);
+	pid = serve(path, real, sizeof(real) - 1, 1000, 1);
+	r = haproxy_state_walk(path, "be", buf, sizeof(buf), &dl, seen_stop, &count);
+	waitpid(pid, 0, 0);
+	unlink(path);
+	ok(r == -77 && count == 2, "walk: fn's negative value stops it and is returned");
+	dl = deadline_in(1000);
+	is_int(haproxy_state_walk(path, "be;x", buf, sizeof(buf), &dl, seen_add, &v), -EINVAL,
+	       "walk: a backend with ';' is refused");
+}
+
 int
 main(void)
 {
@@ -198,5 +328,7 @@ main(void)
 	test_prefixes();
 	test_cases();
 	test_end();
+	signal(SIGPIPE, SIG_IGN);
+	test_walk();
 	return tap_done();
 }
