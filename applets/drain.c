@@ -67,9 +67,9 @@ const struct applet applet_drain = {
 		 "  3. wait until the load source (-u, --tcp, --load-haproxy; optional)\n"
 		 "     reads at most --max, as waitload does; a timeout is a warning;\n"
 		 "  4. stop the service as pidkill does (PIDs, -p, -n, else $MAINPID);\n"
-		 "  5. repool the health files (-f). API targets (--haproxy, --depool-url)\n"
-		 "     stay depooled: the service is down; 'repool --when-ready URL ...'\n"
-		 "     in ExecStartPost= puts them back once it answers.\n"
+		 "  5. repool the health files (-f) it depooled (an operator's stay). API\n"
+		 "     targets (--haproxy, --depool-url) stay depooled: the service is down;\n"
+		 "     'repool --when-ready URL ...' in ExecStartPost= puts them back.\n"
 		 "SIGTERM or SIGINT cuts a wait short; the kill and the repool still run,\n"
 		 "then the exit is 1. With NOTIFY_SOCKET set (systemd, NotifyAccess=all)\n"
 		 "each step is sent as STATUS=, and EXTEND_TIMEOUT_USEC= while it waits.",
@@ -237,7 +237,8 @@ nap(int64_t ms)
 static int
 target_set(int i, int depool)
 {
-	d.one.sync_later = depool;
+	d.one.sync_later = depool || d.pc.sync_later;
+	d.one.marks = 1;	/* what this run renames out, repool --if-drained may mend */
 	d.one.suffix = d.pc.suffix;
 	d.one.body = d.pc.body;
 	memcpy(d.one.hdrs, d.pc.hdrs, sizeof(d.one.hdrs));
@@ -296,9 +297,8 @@ stop_context(void)
 static int
 step_depool(int *rc)
 {
-	struct stat st;
 	const char *ctx = stop_context();
-	int i, n = 0, bad = 0, before;
+	int i, n = 0, bad = 0;
 
 	notify_status("depooling");
 	notify_extend(d.nc.request_ms * d.pc.n + DRAIN_SLACK_MS);
@@ -306,9 +306,10 @@ step_depool(int *rc)
 		if (d.pc.t[i].kind == POOL_URL && !d.pc.t[i].depool)
 			continue;
 		n++;
-		before = d.pc.t[i].kind != POOL_FILE || lstat(d.pc.t[i].arg, &st) == 0;
+		/* changed: what this run depooled, the only targets it may put
+		 * back (an operator's depool or MAINT is left as found) */
 		if (target_set(i, 1) == EX_OK)
-			d.changed[i] = (char)(before && !dry_run);
+			d.changed[i] = (char)d.one.t[0].changed;
 		else
 			bad++;
 	}
@@ -499,10 +500,28 @@ api_stays(void)
 		 n, plural(n), n == 1 ? "s" : "", n == 1 ? "it" : "them");
 }
 
+/* How many health files this run depooled; says which it left as found. */
+static int
+files_changed(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < d.pc.n; i++) {
+		if (d.pc.t[i].kind != POOL_FILE)
+			continue;
+		if (d.changed[i])
+			n++;
+		else
+			log_info("%s: left as drain found it (this run did not depool it)",
+				 d.pc.t[i].arg);
+	}
+	return n;
+}
+
 static void
 step_repool(int *rc)
 {
-	int n = pool_count(&d.pc, 0, POOL_FILE), i;
+	int n = files_changed(), i, bad = 0;
 
 	if (n && (d.no_repool || d.no_kill)) {
 		if (!dry_run)
@@ -511,13 +530,17 @@ step_repool(int *rc)
 			 d.no_repool ? "--no-repool" : "--no-kill: the service still runs");
 	} else if (n && dry_run) {
 		for (i = 0; i < d.pc.n; i++)
-			if (d.pc.t[i].kind == POOL_FILE)
+			if (d.pc.t[i].kind == POOL_FILE && d.changed[i])
 				log_info("would rename %s%s back to %s", d.pc.t[i].arg,
 					 d.pc.suffix, d.pc.t[i].arg);
 	} else if (n) {
 		notify_status("repooling %d health file%s", n, plural(n));
 		d.pc.sync_later = 1;	/* back where it began: see target_set */
-		if (pool_set(&d.pc, &d.nc, 0, POOL_FILE) == EX_OK)
+		for (i = 0; i < d.pc.n; i++)
+			if (d.pc.t[i].kind == POOL_FILE && d.changed[i] &&
+			    target_set(i, 0) != EX_OK)
+				bad++;
+		if (!bad)
 			log_info("repooled %d health file%s", n, plural(n));
 		else
 			*rc = EX_FAIL;
