@@ -64,6 +64,7 @@ const struct applet applet_drain = {
 		 "then the exit is 1. With NOTIFY_SOCKET set (systemd, NotifyAccess=all)\n"
 		 "each step is sent as STATUS=, and EXTEND_TIMEOUT_USEC= while it waits.",
 	.exits = "0 to plan, 1 a step failed or a signal, 2 usage, 3 timed out (--strict)",
+	.summary = "The whole graceful stop: depool, wait for the load, kill, repool.",
 	.opts = { drain_opts, pool_opts, load_opts, kill_opts, net_opts, dryrun_opts,
 		  common_opts },
 };

@@ -48,8 +48,7 @@ drainbox_help(void)
 	       "       drainbox --list | --install [-s] DIR | --help [APPLET] | --version\n\n"
 	       "Applets:\n", VERSION);
 	for (a = applets; *a; a++)
-		out("  %-10s%.*s\n", (*a)->name,
-		       (int)strcspn((*a)->about, "\n"), (*a)->about);
+		out("  %-10s%s\n", (*a)->name, (*a)->summary);
 	out("\nRun 'drainbox APPLET --help' for an applet's options.\n"
 	       "Exit: the applet's; 127 no such applet, 2 usage.\n");
 }

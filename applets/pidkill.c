@@ -28,6 +28,7 @@ const struct applet applet_pidkill = {
 		 "are seen through pidfds; without them (or DRAINBOX_NO_PIDFD=1) /proc\n"
 		 "is polled. PID 1, pidkill and its parent are never signalled.",
 	.exits = "0 stopped (or nothing to stop), 1 failure, 2 usage, 3 still running after the schedule",
+	.summary = "Stop processes and wait until they are really gone.",
 	.opts = { pidkill_opts, kill_opts, dryrun_opts, common_opts, 0 },
 };
 

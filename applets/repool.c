@@ -40,6 +40,7 @@ const struct applet applet_repool = {
 		 "service is down sends clients to a dead server. --when-ready URL waits\n"
 		 "until the service answers there first (for ExecStartPost=).",
 	.exits = "0 all repooled, 1 a target failed, 2 usage, 3 not ready in time",
+	.summary = "Put this node back into the pool, once it answers if asked.",
 	.opts = { repool_opts, pool_opts, net_opts, dryrun_opts, common_opts, 0 },
 };
 

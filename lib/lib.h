@@ -59,6 +59,7 @@ struct applet {
 	const char *about;	/* one paragraph, may hold '\n' */
 	const char *exits;	/* "0 load <= max, 1 failure, 2 usage, 3 timed out" */
 	const struct opt *opts[APPLET_GROUPS];	/* NULL-terminated list */
+	const char *summary;	/* one sentence for `drainbox` (<= 66 columns) */
 };
 
 struct optstate {
