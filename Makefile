@@ -124,6 +124,11 @@ ifneq ($(RUN),)
 	$(B)/fuzz/$(RUN) -max_total_time=$(or $(T),60) -max_len=20000 -dict=tests/fuzz/http.dict $(B)/fuzz/corpus-$(RUN) tests/fuzz/corpus/$(RUN)
 endif
 
+# make fuzz-long          every target for RUNS executions (default 10000000)
+#                         at low priority, one summary line each (tests/fuzz/long.sh)
+fuzz-long: $(FUZZ:%=$(B)/fuzz/%)
+	@B=$(B) RUNS=$(or $(RUNS),10000000) FUZZ="$(FUZZ)" sh tests/fuzz/long.sh
+
 # ---- test helpers (host cc; they run on the build machine only) ------------------
 HELPERS = $(basename $(notdir $(wildcard tests/helpers/*.c)))
 $(B)/helpers/%: tests/helpers/%.c
@@ -172,7 +177,7 @@ toolchain:
 clean:
 	rm -rf $(B)
 
-.PHONY: all check install uninstall size lint toolchain clean fuzz FORCE
+.PHONY: all check install uninstall size lint toolchain clean fuzz fuzz-long FORCE
 .DELETE_ON_ERROR:
 # keep the objects the unit-test and fuzz pattern rules build
 .SECONDARY:
