@@ -60,9 +60,11 @@ const struct applet applet_drain = {
 		 "  5. repool the health files (-f). API targets (--haproxy, --depool-url)\n"
 		 "     stay depooled: the service is down; 'repool --when-ready URL ...'\n"
 		 "     in ExecStartPost= puts them back once it answers.\n"
-		 "SIGTERM or SIGINT cuts a wait short; the kill and the repool still run,\n"
-		 "then the exit is 1. With NOTIFY_SOCKET set (systemd, NotifyAccess=all)\n"
-		 "each step is sent as STATUS=, and EXTEND_TIMEOUT_USEC= while it waits.",
+		 "A signal that would end drain (TERM, INT, HUP, QUIT, USR1...) cuts a\n"
+		 "wait short; the kill and the repool still run, then the exit is 1.\n"
+		 "PIPE, TSTP, TTIN, TTOU and XFSZ are ignored. With NOTIFY_SOCKET set\n"
+		 "(systemd, NotifyAccess=all) each step is sent as STATUS=, and\n"
+		 "EXTEND_TIMEOUT_USEC= while it waits.",
 	.exits = "0 to plan, 1 a step failed or a signal, 2 usage, 3 timed out (--strict)",
 	.summary = "The whole graceful stop: depool, wait for the load, kill, repool.",
 	.opts = { drain_opts, pool_opts, load_opts, kill_opts, net_opts, dryrun_opts,
@@ -532,7 +534,7 @@ drain_main(int argc, char **argv)
 	d.last_load = LLONG_MIN;
 	drain_parse(argc, argv);
 	drain_check();
-	stop_on_signals();
+	stop_on_all_signals();	/* no signal may end a stop midway */
 	d.t0 = mono_ms();
 	net_setup();
 	if ((r = step_depool(&rc)) != 0)

@@ -141,6 +141,10 @@ main(int argc, char **argv)
 	const struct applet *a;
 	int rc;
 
+	/* A stderr that is a closed pipe (a journal stream gone) must not end
+	 * a stop midway: a log line that cannot be written is dropped, and a
+	 * reader of stdout that went away is seen by out_write(). */
+	signal(SIGPIPE, SIG_IGN);
 	log_init("drainbox");
 	if (!strcmp(name, "drainbox")) {
 		if ((rc = drainbox_main(argc, argv)) >= 0)

@@ -438,6 +438,14 @@ extern volatile sig_atomic_t stop_signal;
 /* Installs that handler (without SA_RESTART, so poll() returns EINTR). */
 void stop_on_signals(void);
 
+/* drain's set, so no signal leaves a node half-drained: the handler for
+ * every signal whose default action would end the process (HUP INT QUIT
+ * USR1 USR2 ALRM TERM STKFLT VTALRM PROF XCPU IO PWR, and the real-time
+ * ones), and SIG_IGN for PIPE XFSZ TSTP TTIN TTOU. Left alone: KILL and
+ * STOP (they cannot be caught) and the fault signals (SEGV BUS FPE ILL
+ * TRAP SYS ABRT: a bug, for a core dump). */
+void stop_on_all_signals(void);
+
 /* ---- pidkill steps (proc.c, pidfd.c, kill.c) ------------------------------ */
 
 #define PROC_PID_MAX 4194304	/* the kernel's PID_MAX_LIMIT: no PID is higher */

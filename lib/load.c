@@ -371,14 +371,9 @@ secs(char *buf, size_t size, int64_t ms)
 static int
 load_interrupted(void)
 {
-	int sig = stop_signal;
+	char name[16];
 
-	if (sig == SIGTERM)
-		log_warn("interrupted by SIGTERM");
-	else if (sig == SIGINT)
-		log_warn("interrupted by SIGINT");
-	else
-		log_warn("interrupted by signal %d", sig);
+	log_warn("interrupted by %s", kill_sig_name(stop_signal, name, sizeof(name)));
 	return EX_FAIL;
 }
 

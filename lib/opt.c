@@ -248,11 +248,16 @@ help_print(const struct applet *a)
 {
 	char exits[256];
 	const struct opt *g, *p;
+	const char *t;
+	size_t n;
 	int i;
 
 	out("Usage: %s ", a->name);
 	help_text(a->usage, (int)strlen(a->name) + 8);
-	out("\n%s\n\nOptions:\n", a->about);
+	out("\n");
+	for (t = a->about; *t; t += n + (t[n] == '\n'))	/* out() takes 1023 bytes a call */
+		out("%.*s\n", (int)(n = strcspn(t, "\n")), t);
+	out("\nOptions:\n");
 	for (i = 0; i < APPLET_GROUPS && (g = a->opts[i]); i++)
 		for (p = g; p->name || p->id; p++)
 			help_opt(p);
