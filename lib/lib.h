@@ -204,7 +204,9 @@ struct load_cfg {
 	/* the source: exactly one (load_check) */
 	int source;		/* LOAD_* */
 	int nsources;		/* how many source options were given */
-	const char *url_text;	/* -u: the URL as given (argv storage) */
+	const char *url_text;	/* -u: the URL for messages, its password
+				 * masked (url_mask) into url_shown */
+	char url_shown[512];
 	struct url url;		/* -u, parsed by load_opt() */
 	const char *metric;	/* --metric NAME, or NULL: the first integer */
 	char tcp_addr[64];	/* --tcp ADDR (no brackets), "" for any */

@@ -64,9 +64,9 @@ load_opt_url(struct load_cfg *cfg, const char *arg)
 
 	cfg->source = LOAD_URL;
 	cfg->nsources++;
-	cfg->url_text = arg;
+	cfg->url_text = url_mask(arg, cfg->url_shown, sizeof(cfg->url_shown));
 	if ((e = url_parse(arg, &cfg->url)) < 0)
-		return load_bad(cfg, "-u: %s: %s", arg, net_strerror(e));
+		return load_bad(cfg, "-u: %s: %s", cfg->url_text, net_strerror(e));
 	return 1;
 }
 
