@@ -53,6 +53,24 @@ drainbox_help(void)
 	       "Exit: the applet's; 127 no such applet, 2 usage.\n");
 }
 
+/* drainbox --options APPLET, for tests/options.test (not in --help): one
+ * line per option of APPLET's tables, "LONG SHORT KIND METAVAR", '-' for
+ * what it has not; KIND none, str, num, dur or any (as enum ARG_*). So
+ * the test gives every option, a new one too, its hostile values. */
+static void
+options_dump(const struct applet *ap)
+{
+	static const char *const kind[] = { "none", "str", "num", "dur", "any" };
+	const struct opt *g, *p;
+	int i;
+
+	for (i = 0; i < APPLET_GROUPS && (g = ap->opts[i]); i++)
+		for (p = g; p->name || p->id; p++)
+			out("%s %c %s %s\n", p->name ? p->name : "-",
+			    p->id > ' ' && p->id < 127 ? p->id : '-', kind[p->arg],
+			    p->metavar ? p->metavar : "-");
+}
+
 /* Links DIR/APPLET to this binary for every applet: hard links, or
  * symlinks with -s. An existing link to us is fine; anything else there is
  * left alone and reported. */
@@ -111,6 +129,12 @@ drainbox_main(int argc, char **argv)
 		if (!(ap = applet_find(argv[2])))
 			die(EX_NOAPPLET, "applet not found: %s", argv[2]);
 		help_print(ap);
+		return EX_OK;
+	}
+	if (!strcmp(argv[1], "--options") && argc == 3) {
+		if (!(ap = applet_find(argv[2])))
+			die(EX_NOAPPLET, "applet not found: %s", argv[2]);
+		options_dump(ap);
 		return EX_OK;
 	}
 	if (!strcmp(argv[1], "--install")) {

@@ -27,11 +27,14 @@ enum {
 
 /* ---- applets and options (opt.c) ------------------------------------------ */
 
-enum { ARG_NONE, ARG_STR, ARG_NUM, ARG_DUR };
+enum { ARG_NONE, ARG_STR, ARG_NUM, ARG_DUR, ARG_ANY };
+#define OPT_MAX_ARG 4096	/* the longest option value (PATH_MAX) */
 
 /* One option. id is the short letter when there is one, else a value from
  * the group's range below; arg says what it takes: ARG_NUM and ARG_DUR are
- * checked by the parser, which stores them in optstate.num / optstate.ms. */
+ * checked by the parser, which stores them in optstate.num / optstate.ms.
+ * Every value is at most OPT_MAX_ARG bytes, and only an ARG_ANY one (-d
+ * BODY) may be empty: the parser refuses the rest (exit 2). */
 struct opt {
 	const char *name;	/* long name without "--", or NULL */
 	int id;

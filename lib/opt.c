@@ -115,6 +115,11 @@ opt_take(struct optstate *o, const struct applet *a, const struct opt *p)
 			die(EX_FAIL, "stdout: %s", net_strerror(errno));
 		exit(EX_OK);
 	}
+	if (o->arg && !*o->arg && p->arg != ARG_ANY)
+		usage_die(a, "%s: empty value", opt_label(p, label, sizeof(label)));
+	if (o->arg && strlen(o->arg) > OPT_MAX_ARG)
+		usage_die(a, "%s: value longer than %d bytes",
+			  opt_label(p, label, sizeof(label)), OPT_MAX_ARG);
 	if (p->arg == ARG_NUM && num_parse(o->arg, 0, LLONG_MAX, &o->num))
 		usage_die(a, "%s: not a whole number: '%s'",
 			  opt_label(p, label, sizeof(label)), o->arg);

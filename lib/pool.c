@@ -44,7 +44,7 @@ const struct opt pool_opts[] = {
 	  "depool by this HTTP(S) request (repeatable)" },
 	{ "repool-url", POOL_OPT_REPOOL_URL, ARG_STR, "'METHOD URL'",
 	  "repool by this HTTP(S) request (repeatable)" },
-	{ "data", 'd', ARG_STR, "BODY", "body of the URL requests (default none)" },
+	{ "data", 'd', ARG_ANY, "BODY", "body of the URL requests (default none)" },
 	{ "header", 'H', ARG_STR, "'NAME: VALUE'",
 	  "add a header to the URL requests (repeatable)" },
 	{ "header-file", POOL_OPT_HEADER_FILE, ARG_STR, "FILE",
