@@ -137,7 +137,7 @@ $(B)/helpers/%: tests/helpers/%.c
 
 # ---- check ----------------------------------------------------------------------
 TESTBINS = $(UNIT:%=$(B)/unit/host/%) $(UNIT:%=$(B)/unit/musl/%) \
-           $(FUZZ:%=$(B)/fuzz/replay-%) $(HELPERS:%=$(B)/helpers/%)
+           $(FUZZ:%=$(B)/fuzz/replay-%) $(HELPERS:%=$(B)/helpers/%) $(B)/bench/brun
 
 check: all $(TESTBINS)
 	@sh toolchain/test-deps.sh
