@@ -11,7 +11,8 @@
 # default 10). Exit: 0 no finding, 1 a finding or a target that did not run.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-B=$(cd "$TOP/${B:-build}" && pwd) || exit 1
+case ${B:=build} in /*) ;; *) B=$TOP/$B ;; esac
+B=$(cd "$B" && pwd) || exit 1
 RUNS=${RUNS:-10000000}
 NICE=${FUZZ_NICE:-10}
 TARGETS=${FUZZ:-$(cd "$TOP/tests/fuzz" && ls f_*.c | sed 's/\.c$//')}
