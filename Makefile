@@ -181,6 +181,11 @@ ifneq ($(RUN),)
 	$(B)/fuzz/$(RUN) -max_total_time=$(or $(T),60) -max_len=20000 -dict=tests/fuzz/http.dict $(B)/fuzz/corpus-$(RUN) tests/fuzz/corpus/$(RUN)
 endif
 
+# make fuzz-long          every target for RUNS executions (default 10000000)
+#                         at low priority, one summary line each (tests/fuzz/long.sh)
+fuzz-long: $(FUZZ:%=$(B)/fuzz/%)
+	@B=$(B) RUNS=$(or $(RUNS),10000000) FUZZ="$(FUZZ)" sh tests/fuzz/long.sh
+
 # ---- test helpers (host cc; they run on the build machine only) ------------------
 HELPERS = $(basename $(notdir $(wildcard tests/helpers/*.c)))
 $(HB)/helpers/%: tests/helpers/%.c
@@ -195,7 +200,7 @@ $(B)/static/backend: tests/helpers/backend.c
 # ---- check ----------------------------------------------------------------------
 TESTBINS = $(UNIT:%=$(B)/unit/host/%) $(UNIT:%=$(B)/unit/musl/%) \
            $(FUZZ:%=$(B)/fuzz/replay-%) $(HELPERS:%=$(B)/helpers/%) \
-           $(B)/static/backend
+           $(B)/static/backend $(B)/bench/brun
 ifneq ($(TC),)
 # make check ARCH=X: the musl unit tests and the shell tests run the X
 # binaries (under qemu-user for a foreign CPU); the sanitizer unit tests and
@@ -259,7 +264,7 @@ toolchain:
 clean:
 	rm -rf $(B) $(if $(ARCH),,$(DIST))
 
-.PHONY: all check install uninstall size size-arches lint toolchain clean fuzz FORCE
+.PHONY: all check install uninstall size size-arches lint toolchain clean fuzz fuzz-long FORCE
 
 # ---- every arch: check-all-arches, dist --------------------------------------------
 # make check-all-arches   make check here, then make check ARCH=X for the

@@ -26,6 +26,7 @@ const struct applet applet_depool = {
 		 "Every target is tried even when one fails. --repool-url is accepted and\n"
 		 "ignored, so depool and repool can share one set of options.",
 	.exits = "0 every target depooled, 1 a target failed, 2 usage",
+	.summary = "Take this node out of the pool: health file, HAProxy, HTTP API.",
 	.opts = { pool_opts, net_opts, dryrun_opts, common_opts, 0 },
 };
 

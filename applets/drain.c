@@ -70,10 +70,13 @@ const struct applet applet_drain = {
 		 "  5. repool the health files (-f) it depooled (an operator's stay). API\n"
 		 "     targets (--haproxy, --depool-url) stay depooled: the service is down;\n"
 		 "     'repool --when-ready URL ...' in ExecStartPost= puts them back.\n"
-		 "SIGTERM or SIGINT cuts a wait short; the kill and the repool still run,\n"
-		 "then the exit is 1. With NOTIFY_SOCKET set (systemd, NotifyAccess=all)\n"
-		 "each step is sent as STATUS=, and EXTEND_TIMEOUT_USEC= while it waits.",
+		 "A signal that would end drain (TERM, INT, HUP, QUIT, USR1...) cuts a\n"
+		 "wait short; the kill and the repool still run, then the exit is 1.\n"
+		 "PIPE, TSTP, TTIN, TTOU and XFSZ are ignored. With NOTIFY_SOCKET set\n"
+		 "(systemd, NotifyAccess=all) each step is sent as STATUS=, and\n"
+		 "EXTEND_TIMEOUT_USEC= while it waits.",
 	.exits = "0 to plan, 1 a step failed or a signal, 2 usage, 3 timed out (--strict)",
+	.summary = "The whole graceful stop: depool, wait for the load, kill, repool.",
 	.opts = { drain_opts, pool_opts, load_opts, kill_opts, net_opts, dryrun_opts,
 		  common_opts },
 };
@@ -593,7 +596,7 @@ drain_main(int argc, char **argv)
 	d.last_load = LLONG_MIN;
 	drain_parse(argc, argv);
 	drain_check();
-	stop_on_signals();
+	stop_on_all_signals();	/* no signal may end a stop midway */
 	d.t0 = mono_ms();
 	net_setup();
 	if ((r = step_depool(&rc)) != 0)

@@ -48,10 +48,27 @@ drainbox_help(void)
 	       "       drainbox --list | --install [-s] DIR | --help [APPLET] | --version\n\n"
 	       "Applets:\n", VERSION);
 	for (a = applets; *a; a++)
-		out("  %-10s%.*s\n", (*a)->name,
-		       (int)strcspn((*a)->about, "\n"), (*a)->about);
+		out("  %-10s%s\n", (*a)->name, (*a)->summary);
 	out("\nRun 'drainbox APPLET --help' for an applet's options.\n"
 	       "Exit: the applet's; 127 no such applet, 2 usage.\n");
+}
+
+/* drainbox --options APPLET, for tests/options.test (not in --help): one
+ * line per option of APPLET's tables, "LONG SHORT KIND METAVAR", '-' for
+ * what it has not; KIND none, str, num, dur or any (as enum ARG_*). So
+ * the test gives every option, a new one too, its hostile values. */
+static void
+options_dump(const struct applet *ap)
+{
+	static const char *const kind[] = { "none", "str", "num", "dur", "any" };
+	const struct opt *g, *p;
+	int i;
+
+	for (i = 0; i < APPLET_GROUPS && (g = ap->opts[i]); i++)
+		for (p = g; p->name || p->id; p++)
+			out("%s %c %s %s\n", p->name ? p->name : "-",
+			    p->id > ' ' && p->id < 127 ? p->id : '-', kind[p->arg],
+			    p->metavar ? p->metavar : "-");
 }
 
 /* Links DIR/APPLET to this binary for every applet: hard links, or
@@ -114,6 +131,12 @@ drainbox_main(int argc, char **argv)
 		help_print(ap);
 		return EX_OK;
 	}
+	if (!strcmp(argv[1], "--options") && argc == 3) {
+		if (!(ap = applet_find(argv[2])))
+			die(EX_NOAPPLET, "applet not found: %s", argv[2]);
+		options_dump(ap);
+		return EX_OK;
+	}
 	if (!strcmp(argv[1], "--install")) {
 		int s = argc > 2 && !strcmp(argv[2], "-s");
 
@@ -142,6 +165,10 @@ main(int argc, char **argv)
 	const struct applet *a;
 	int rc;
 
+	/* A stderr that is a closed pipe (a journal stream gone) must not end
+	 * a stop midway: a log line that cannot be written is dropped, and a
+	 * reader of stdout that went away is seen by out_write(). */
+	signal(SIGPIPE, SIG_IGN);
 	log_init("drainbox");
 	if (!strcmp(name, "drainbox")) {
 		if ((rc = drainbox_main(argc, argv)) >= 0)

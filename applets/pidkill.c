@@ -31,6 +31,7 @@ const struct applet applet_pidkill = {
 		 "--user or --exec. Within a systemd service's cgroup (ExecStop=), -p and\n"
 		 "-n match only processes of that cgroup.",
 	.exits = "0 stopped (or nothing to stop), 1 failure, 2 usage, 3 still running after the schedule",
+	.summary = "Stop processes and wait until they are really gone.",
 	.opts = { pidkill_opts, kill_opts, dryrun_opts, common_opts, 0 },
 };
 

@@ -48,6 +48,7 @@ const struct applet applet_repool = {
 		 "until the service answers there first (for ExecStartPost=).\n"
 		 "A server in MAINT is an operator's: left so unless --force.",
 	.exits = "0 all repooled, 1 a target failed, 2 usage, 3 not ready in time",
+	.summary = "Put this node back into the pool, once it answers if asked.",
 	.opts = { repool_opts, pool_opts, net_opts, dryrun_opts, common_opts, 0 },
 };
 
@@ -60,6 +61,7 @@ repool_main(int argc, char **argv)
 	int64_t interval = 1000, timeout = 30000;
 	const char *ready = 0;
 	struct url u;
+	char shown[512];	/* --when-ready's URL, its password masked */
 	int id, e, timing = 0, ready_tls = 0, rc;
 
 	while ((id = opt_next(&o, argc, argv, &applet_repool)) != -1) {
@@ -68,8 +70,8 @@ repool_main(int argc, char **argv)
 			usage_die(&applet_repool, "unexpected argument: '%s'", o.arg);
 		case REPOOL_WHEN_READY:
 			if ((e = url_parse(o.arg, &u)) < 0)
-				usage_die(&applet_repool, "--when-ready: %s: %s", o.arg,
-					  net_strerror(e));
+				usage_die(&applet_repool, "--when-ready: %s: %s",
+					  url_mask(o.arg, shown, sizeof(shown)), net_strerror(e));
 			ready = o.arg;
 			ready_tls = u.tls;
 			break;
@@ -80,6 +82,9 @@ repool_main(int argc, char **argv)
 			timing = 1;
 			break;
 		case 't':
+			if (o.ms <= 0)	/* as waitload: a wait of 0 always times out */
+				usage_die(&applet_repool, "--timeout: %s: want more than 0",
+					  o.arg);
 			timeout = o.ms;
 			timing = 1;
 			break;
@@ -104,7 +109,8 @@ repool_main(int argc, char **argv)
 	if (!dry_run && (ready || pool_count(&pc, 0, POOL_URL)))
 		net_start(&nc, ready_tls || pool_tls(&pc, 0));
 	if (ready && dry_run) {
-		log_info("would wait until %s answers 2xx", ready);
+		log_info("would wait until %s answers 2xx",
+			 url_mask(ready, shown, sizeof(shown)));
 	} else if (ready) {
 		stop_on_signals();
 		if ((rc = pool_wait_ready(&nc, ready, interval, timeout)) != EX_OK)

@@ -22,6 +22,7 @@ const struct applet applet_waitload = {
 		 "Sources that count the request reading them (nginx Writing, Apache\n"
 		 "BusyWorkers) are idle at 1: say --max 1.",
 	.exits = "0 load <= max, 1 failure, 2 usage, 3 timed out",
+	.summary = "Wait until a server's load (URL, TCP, HAProxy) is at most --max.",
 	.opts = { load_opts, net_opts, common_opts, 0 },
 };
 

@@ -201,6 +201,12 @@ out_write(const char *p, size_t n)
 		w = write(1, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && errno == EPIPE) {
+			/* SIGPIPE is ignored (main.c): end as its default
+			 * would, so `drainbox --help | head -n 1` stays quiet */
+			signal(SIGPIPE, SIG_DFL);
+			raise(SIGPIPE);
+		}
 		if (w <= 0) {
 			oerr = w < 0 ? errno : EIO;
 			return;

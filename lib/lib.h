@@ -27,11 +27,14 @@ enum {
 
 /* ---- applets and options (opt.c) ------------------------------------------ */
 
-enum { ARG_NONE, ARG_STR, ARG_NUM, ARG_DUR };
+enum { ARG_NONE, ARG_STR, ARG_NUM, ARG_DUR, ARG_ANY };
+#define OPT_MAX_ARG 4096	/* the longest option value (PATH_MAX) */
 
 /* One option. id is the short letter when there is one, else a value from
  * the group's range below; arg says what it takes: ARG_NUM and ARG_DUR are
- * checked by the parser, which stores them in optstate.num / optstate.ms. */
+ * checked by the parser, which stores them in optstate.num / optstate.ms.
+ * Every value is at most OPT_MAX_ARG bytes, and only an ARG_ANY one (-d
+ * BODY) may be empty: the parser refuses the rest (exit 2). */
 struct opt {
 	const char *name;	/* long name without "--", or NULL */
 	int id;
@@ -59,6 +62,7 @@ struct applet {
 	const char *about;	/* one paragraph, may hold '\n' */
 	const char *exits;	/* "0 load <= max, 1 failure, 2 usage, 3 timed out" */
 	const struct opt *opts[APPLET_GROUPS];	/* NULL-terminated list */
+	const char *summary;	/* one sentence for `drainbox` (<= 66 columns) */
 };
 
 struct optstate {
@@ -203,7 +207,9 @@ struct load_cfg {
 	/* the source: exactly one (load_check) */
 	int source;		/* LOAD_* */
 	int nsources;		/* how many source options were given */
-	const char *url_text;	/* -u: the URL as given (argv storage) */
+	const char *url_text;	/* -u: the URL for messages, its password
+				 * masked (url_mask) into url_shown */
+	char url_shown[512];
 	struct url url;		/* -u, parsed by load_opt() */
 	const char *metric;	/* --metric NAME, or NULL: the first integer */
 	char tcp_addr[64];	/* --tcp ADDR (no brackets), "" for any */
@@ -471,6 +477,14 @@ extern volatile sig_atomic_t stop_signal;
 
 /* Installs that handler (without SA_RESTART, so poll() returns EINTR). */
 void stop_on_signals(void);
+
+/* drain's set, so no signal leaves a node half-drained: the handler for
+ * every signal whose default action would end the process (HUP INT QUIT
+ * USR1 USR2 ALRM TERM STKFLT VTALRM PROF XCPU IO PWR, and the real-time
+ * ones), and SIG_IGN for PIPE XFSZ TSTP TTIN TTOU. Left alone: KILL and
+ * STOP (they cannot be caught) and the fault signals (SEGV BUS FPE ILL
+ * TRAP SYS ABRT: a bug, for a core dump). */
+void stop_on_all_signals(void);
 
 /* ---- pidkill steps (proc.c, pidfd.c, kill.c) ------------------------------ */
 

@@ -64,9 +64,9 @@ load_opt_url(struct load_cfg *cfg, const char *arg)
 
 	cfg->source = LOAD_URL;
 	cfg->nsources++;
-	cfg->url_text = arg;
+	cfg->url_text = url_mask(arg, cfg->url_shown, sizeof(cfg->url_shown));
 	if ((e = url_parse(arg, &cfg->url)) < 0)
-		return load_bad(cfg, "-u: %s: %s", arg, net_strerror(e));
+		return load_bad(cfg, "-u: %s: %s", cfg->url_text, net_strerror(e));
 	return 1;
 }
 
@@ -371,14 +371,9 @@ secs(char *buf, size_t size, int64_t ms)
 static int
 load_interrupted(void)
 {
-	int sig = stop_signal;
+	char name[16];
 
-	if (sig == SIGTERM)
-		log_warn("interrupted by SIGTERM");
-	else if (sig == SIGINT)
-		log_warn("interrupted by SIGINT");
-	else
-		log_warn("interrupted by signal %d", sig);
+	log_warn("interrupted by %s", kill_sig_name(stop_signal, name, sizeof(name)));
 	return EX_FAIL;
 }
 

@@ -115,6 +115,11 @@ opt_take(struct optstate *o, const struct applet *a, const struct opt *p)
 			die(EX_FAIL, "stdout: %s", net_strerror(errno));
 		exit(EX_OK);
 	}
+	if (o->arg && !*o->arg && p->arg != ARG_ANY)
+		usage_die(a, "%s: empty value", opt_label(p, label, sizeof(label)));
+	if (o->arg && strlen(o->arg) > OPT_MAX_ARG)
+		usage_die(a, "%s: value longer than %d bytes",
+			  opt_label(p, label, sizeof(label)), OPT_MAX_ARG);
 	if (p->arg == ARG_NUM && num_parse(o->arg, 0, LLONG_MAX, &o->num))
 		usage_die(a, "%s: not a whole number: '%s'",
 			  opt_label(p, label, sizeof(label)), o->arg);
@@ -249,16 +254,14 @@ help_print(const struct applet *a)
 	char exits[256];
 	const struct opt *g, *p;
 	const char *t;
-	int i, n;
+	size_t n;
+	int i;
 
 	out("Usage: %s ", a->name);
 	help_text(a->usage, (int)strlen(a->name) + 8);
 	out("\n");
-	for (t = a->about; *t; t += n) {	/* a line at a time: out() cuts at 1 KB */
-		n = (int)strcspn(t, "\n");
-		out("%.*s\n", n, t);
-		n += t[n] == '\n';
-	}
+	for (t = a->about; *t; t += n + (t[n] == '\n'))	/* out() takes 1023 bytes a call */
+		out("%.*s\n", (int)(n = strcspn(t, "\n")), t);
 	out("\nOptions:\n");
 	for (i = 0; i < APPLET_GROUPS && (g = a->opts[i]); i++)
 		for (p = g; p->name || p->id; p++)

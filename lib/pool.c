@@ -48,7 +48,7 @@ const struct opt pool_opts[] = {
 	  "depool by this HTTP(S) request (repeatable)" },
 	{ "repool-url", POOL_OPT_REPOOL_URL, ARG_STR, "'METHOD URL'",
 	  "repool by this HTTP(S) request (repeatable)" },
-	{ "data", 'd', ARG_STR, "BODY", "body of the URL requests (default none)" },
+	{ "data", 'd', ARG_ANY, "BODY", "body of the URL requests (default none)" },
 	{ "header", 'H', ARG_STR, "'NAME: VALUE'",
 	  "add a header to the URL requests (repeatable)" },
 	{ "header-file", POOL_OPT_HEADER_FILE, ARG_STR, "FILE",
@@ -242,7 +242,8 @@ url_target(struct pool_cfg *c, const char *arg, int depool)
 	const char *opt = depool ? "--depool-url" : "--repool-url";
 	const char *sp = strchr(arg, ' '), *url = arg;
 	struct pool_target *t = target_new(c, POOL_URL, arg);
-	size_t ml, i;
+	char shown[512];	/* arg, its password masked */
+	size_t ml;
 	int e;
 
 	t->depool = depool;
@@ -250,21 +251,22 @@ url_target(struct pool_cfg *c, const char *arg, int depool)
 	if (sp) {
 		ml = (size_t)(sp - arg);
 		if (!ml || ml > POOL_MAX_METHOD)
-			usage_fail("%s: want 'METHOD URL': '%s'", opt, arg);
-		for (i = 0; i < ml; i++)
-			if (!((arg[i] >= 'A' && arg[i] <= 'Z') || arg[i] == '-' ||
-			      arg[i] == '_'))
-				usage_fail("%s: METHOD must be upper case letters: '%s'",
-					   opt, arg);
+			usage_fail("%s: want 'METHOD URL': '%s'", opt,
+				   url_mask(arg, shown, sizeof(shown)));
+		if (!http_token(arg, ml))
+			usage_fail("%s: METHOD must be a token (letters, digits, "
+				   "!#$%%&'*+-.^_`|~): '%.*s'", opt, (int)ml, arg);
 		memcpy(t->u.http.method, arg, ml);
 		t->u.http.method[ml] = 0;
 		for (url = sp; *url == ' '; url++)
 			;
 	}
 	if (!*url || strchr(url, ' '))
-		usage_fail("%s: want 'METHOD URL': '%s'", opt, arg);
+		usage_fail("%s: want 'METHOD URL': '%s'", opt,
+			   url_mask(arg, shown, sizeof(shown)));
 	if ((e = url_parse(url, &t->u.http.url)) < 0)
-		usage_fail("%s: %s: %s", opt, url, net_strerror(e));
+		usage_fail("%s: %s: %s", opt, url_mask(url, shown, sizeof(shown)),
+			   net_strerror(e));
 }
 
 int
@@ -383,16 +385,7 @@ show_text(char *buf, size_t size, const char *s, size_t n)
 static const char *
 url_show(const struct url *u, char *buf, size_t size)
 {
-	size_t pre;
-
-	if (!u->userinfo) {
-		fmt_sn(buf, size, "%s", u->text);
-		return buf;
-	}
-	pre = (size_t)(u->userinfo - u->text);
-	fmt_sn(buf, size, "%.*s***%s", (int)pre, u->text,
-		 u->userinfo + u->userinfolen);
-	return buf;
+	return url_mask(u->text, buf, size);
 }
 
 /* The target's name in messages: the path, "haproxy BE/SRV", "METHOD URL". */

@@ -25,3 +25,36 @@ stop_on_signals(void)
 	sigaction(SIGTERM, &sa, 0);
 	sigaction(SIGINT, &sa, 0);
 }
+
+/* Signals whose default would end drain midway, and that mean "stop": a
+ * person's ^C or ^\, `systemctl kill -s HUP` (which reaches ExecStop= as
+ * well), a stray USR1 or timer signal. The real-time ones are added by
+ * number (musl keeps the first few for itself: sigaction refuses them). */
+static const unsigned char as_stop[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTERM, SIGSTKFLT,
+	SIGVTALRM, SIGPROF, SIGXCPU, SIGIO, SIGPWR
+};
+/* Signals about our own output or terminal: a stderr that is a closed
+ * pipe (the write just fails), a file size limit (the same), and the
+ * terminal's stop signals (a stopped drain holds the node depooled). */
+static const unsigned char ignored[] = { SIGPIPE, SIGXFSZ, SIGTSTP, SIGTTIN, SIGTTOU };
+
+void
+stop_on_all_signals(void)
+{
+	struct sigaction sa;
+	size_t i;
+	int s;
+
+	stop_on_signals();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(as_stop); i++)
+		sigaction(as_stop[i], &sa, 0);
+	for (s = SIGRTMIN; s <= SIGRTMAX; s++)
+		sigaction(s, &sa, 0);
+	sa.sa_handler = SIG_IGN;
+	for (i = 0; i < sizeof(ignored); i++)
+		sigaction(ignored[i], &sa, 0);
+}

@@ -90,15 +90,16 @@ req_auth(struct reqbuf *b, const char *ui, size_t n)
 	req_str(b, "\r\n");
 }
 
-static int
-method_ok(const char *m)
+int
+http_token(const char *s, size_t n)
 {
-	if (!*m)
-		return 0;
-	for (; *m; m++)
-		if (*m < 'A' || *m > 'Z')
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || (s[i] && strchr("!#$%&'*+-.^_`|~", s[i]))))
 			return 0;
-	return 1;
+	return n > 0;
 }
 
 static void
@@ -127,7 +128,7 @@ http_build(struct reqbuf *b, const struct http_req *rq)
 {
 	const struct url *u = rq->url;
 
-	if (!method_ok(rq->method) || memchr(u->path, '\r', u->pathlen) ||
+	if (!http_token(rq->method, strlen(rq->method)) || memchr(u->path, '\r', u->pathlen) ||
 	    memchr(u->path, '\n', u->pathlen) || memchr(u->path, ' ', u->pathlen))
 		return NET_EURL;
 	req_str(b, rq->method);

@@ -131,6 +131,13 @@ struct url {
  * meaningful when 0 is returned. Returns 0 or NET_EURL*. Does not block. */
 int url_parse(const char *text, struct url *u);
 
+/* text, a URL as given (parsed or not, maybe "METHOD URL"), into buf with
+ * any "user:password" before an '@' in its authority shown as "***":
+ * "http://USER:PW@h/x" reads "http:// ***@h/x" without the blank. For messages
+ * and STATUS=: a password never leaves the process. Cuts at size - 1 bytes
+ * (size > 0). Returns buf. */
+const char *url_mask(const char *text, char *buf, size_t size);
+
 /* ---- name lookup (dns.c) ------------------------------------------------ */
 
 /* A stub resolver of our own: musl's getaddrinfo(3) costs some 25 KB of a
@@ -353,6 +360,10 @@ struct http_req {
 	const char *body;	/* NULL: no body (and no Content-Length) */
 	size_t bodylen;
 };
+
+/* 1 when s[0..n) is an RFC 9110 token (a METHOD): one or more letters,
+ * digits or !#$%&'*+-.^_`|~; else 0. */
+int http_token(const char *s, size_t n);
 
 /* Sends rq with Host, User-Agent: drainbox/version, Connection: close,
  * Authorization: Basic when the URL has userinfo, and Content-Length when

@@ -159,6 +159,34 @@ url_rest(struct url *u, const char *p, const char *end)
 	return url_hostport(u, at, auth);
 }
 
+const char *
+url_mask(const char *text, char *buf, size_t size)
+{
+	const char *p = strstr(text, "://"), *end, *at = 0, *q;
+	size_t pre, n;
+
+	p = p ? p + 3 : text;
+	end = p + strcspn(p, "/?#");
+	if (strncasecmp(p, "unix:", 5) != 0)
+		for (q = p; q < end; q++)
+			if (*q == '@')
+				at = q;
+	pre = at ? (size_t)(p - text) : strlen(text);
+	n = pre < size - 1 ? pre : size - 1;
+	memcpy(buf, text, n);
+	buf[n] = 0;
+	if (at && size - 1 - n >= 3) {
+		memcpy(buf + n, "***", 4);
+		n += 3;
+		pre = strlen(at);
+		if (pre > size - 1 - n)
+			pre = size - 1 - n;
+		memcpy(buf + n, at, pre);
+		buf[n + pre] = 0;
+	}
+	return buf;
+}
+
 int
 url_parse(const char *text, struct url *u)
 {

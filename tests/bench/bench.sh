@@ -23,14 +23,23 @@
 #     under steady load with 400 ms requests, against detection + longest
 #     request; goal: within one poll interval. Then, for contrast, the same
 #     without the grace and a plain kill: requests fail.
+#  soak. (issue 12) SOAK drains in a row (default 2000) of a real backend
+#     (tests/helpers/backend, started anew for each, a health file, its
+#     /load as the load source), each traced by brun -m: the descriptors
+#     drain still has open at its exit and its peak RSS (VmHWM), first vs
+#     last run and the range over all; then what is left behind: a health
+#     file not back in place, new entries under /run. Traced without
+#     address randomisation (brun -R), so runs compare page for page. Not in the default
+#     PARTS; `make bench PARTS=soak`. Last line "soak: ... same: yes|NO".
 # Environment: N (runs per command, default 200), B (build dir), PARTS
-# (the parts to run, default "1 2 3 4": `make bench PARTS=3`).
+# (the parts to run, default "1 2 3 4": `make bench PARTS=3`), SOAK.
 # Needs nginx, openssl, curl, busybox, haproxy, python3, bash, pidof;
 # when one is missing and root, runs toolchain/test-deps.sh --bench; a
 # part whose tools are still missing is skipped and says so.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-B=$(cd "$TOP/${B:-build}" && pwd) || exit 1
+case ${B:=build} in /*) ;; *) B=$TOP/$B ;; esac
+B=$(cd "$B" && pwd) || exit 1
 N=${N:-200}
 PARTS=${PARTS:-1 2 3 4}
 PATH="$B/helpers:$PATH:/usr/sbin:/sbin"
@@ -42,7 +51,8 @@ BRUN=$B/bench/brun
 say() { printf '%s\n' "$*"; }
 have() { for _h; do command -v "$_h" >/dev/null 2>&1 || return 1; done; }
 
-if ! have nginx openssl curl busybox haproxy python3 bash pidof && [ "$(id -u)" = 0 ]; then
+if [ "$PARTS" != soak ] && ! have nginx openssl curl busybox haproxy python3 bash pidof &&
+    [ "$(id -u)" = 0 ]; then
 	say "bench: installing what is missing: sh toolchain/test-deps.sh --bench"
 	sh "$TOP/toolchain/test-deps.sh" --bench >&2
 fi
@@ -338,6 +348,63 @@ bench_haproxy() {
 	fi
 }
 
+# soak_one I: one drain of a fresh backend, traced; sets S_LINE, S_OK
+soak_one() {
+	: >"$SOAK_DIR/www/status"
+	rm -f "$SOAK_DIR/port"
+	backend -f "$SOAK_DIR/www/status" -t 120 >"$SOAK_DIR/port" &
+	_bp=$!
+	_n=0
+	while [ ! -s "$SOAK_DIR/port" ] && [ $_n -lt 500 ]; do sleep 0.01; _n=$((_n + 1)); done
+	S_LINE=$("$BRUN" -m -R -n 1 -w 0 "$DB" drain -f "$SOAK_DIR/www/status" \
+		-u "http://127.0.0.1:$(cat "$SOAK_DIR/port")/load" -i 100ms -t 5s "$_bp")
+	kill "$_bp" 2>/dev/null
+	wait "$_bp" 2>/dev/null
+	S_OK=1
+	[ -e "$SOAK_DIR/www/status" ] && [ "$(ls "$SOAK_DIR/www")" = status ] || S_OK=0
+}
+
+bench_soak() {
+	_runs=${SOAK:-2000}
+	say "== soak: $_runs drains in a row of a real backend, each traced (issue 12)"
+	if ! have backend; then
+		say "  skipped: needs build/helpers/backend (make bench builds it)"
+		return
+	fi
+	SOAK_DIR=$WORK/soak
+	mkdir -p "$SOAK_DIR/www"
+	find /run -xdev 2>/dev/null | sort >"$WORK/run.before"
+	_i=0 _bad=0 _failed=0 _fmin= _fmax=0 _hmin= _hmax=0
+	while [ $_i -lt "$_runs" ]; do
+		_i=$((_i + 1))
+		soak_one
+		_f=$(field "$S_LINE" fds) _h=$(field "$S_LINE" vmhwm_kb)
+		[ "$(field "$S_LINE" failed)" = 0 ] || _failed=$((_failed + 1))
+		[ "$S_OK" = 1 ] || _bad=$((_bad + 1))
+		[ $_i = 1 ] && _first="$_f $_h"
+		[ -z "$_fmin" ] || [ "$_f" -lt "$_fmin" ] && _fmin=$_f
+		[ "$_f" -gt "$_fmax" ] && _fmax=$_f
+		[ -z "$_hmin" ] || [ "$_h" -lt "$_hmin" ] && _hmin=$_h
+		[ "$_h" -gt "$_hmax" ] && _hmax=$_h
+	done
+	_last="$_f $_h"
+	find /run -xdev 2>/dev/null | sort >"$WORK/run.after"
+	_new=$(comm -13 "$WORK/run.before" "$WORK/run.after" | grep -i drain | tr '\n' ' ')
+	say "  first run: ${_first% *} descriptors open at exit, VmHWM ${_first#* } KiB"
+	say "  last run:  ${_last% *} descriptors open at exit, VmHWM ${_last#* } KiB"
+	say "  all $_runs: descriptors $_fmin..$_fmax, VmHWM $_hmin..$_hmax KiB, $_failed exit non-zero"
+	say "  left behind: ${_new:-nothing} under /run (entries naming drain), $_bad health files not back"
+	if [ "$_first" = "$_last" ] && [ "$_fmin" = "$_fmax" ] && [ $_failed = 0 ] &&
+	    [ $_bad = 0 ] && [ -z "$_new" ]; then
+		_same=yes
+	else
+		_same=NO
+	fi
+	say "soak: $_runs drains, first and last the same, nothing left: $_same"
+	goal "soak: descriptors and peak RSS the same from the first to the last drain" \
+		"$([ $_same = yes ] && echo 1 || echo 0)"
+}
+
 say "drainbox bench: $("$DB" --version 2>&1 | head -n 1), $(uname -sr), $(nproc) CPUs"
 for _part in $PARTS; do
 	case $_part in
@@ -345,7 +412,8 @@ for _part in $PARTS; do
 	2) bench_size ;;
 	3) bench_overhead ;;
 	4) bench_haproxy ;;
-	*) say "bench: no part $_part (PARTS: 1 2 3 4)"; exit 1 ;;
+	soak) bench_soak ;;
+	*) say "bench: no part $_part (PARTS: 1 2 3 4 soak)"; exit 1 ;;
 	esac
 done
 say "== goals (figures above; a goal not met is reported, never a failure):$GOALS"

@@ -4,7 +4,7 @@
  * Built static with the musl compiler by `make bench` (a few KiB of its
  * own, so it disturbs the figures little).
  *
- * Usage: brun [-m] [-n RUNS] [-w WARMUP] [-V VICTIM] [--]
+ * Usage: brun [-m [-R]] [-n RUNS] [-w WARMUP] [-V VICTIM] [--]
  *             COMMAND [ARG...] [::: COMMAND [ARG...]]...
  *   COMMAND     a path (no PATH search); up to 8 commands split by ":::",
  *               run round robin (run 1 of each, run 2 of each...), so a
@@ -21,19 +21,26 @@
  *               while its memory still exists. (getrusage's ru_maxrss is
  *               cheaper, but it also counts the pre-exec image and the
  *               kernel's batched per-CPU RSS counters make it undercount a
- *               small process by up to a few hundred KiB.)
+ *               small process by up to a few hundred KiB.) Also the
+ *               descriptors it still has open at that stop (0, 1 and 2
+ *               included: the kernel closes them after it).
+ *   -R          with -m: runs without address-space randomisation, so
+ *               runs of the same command compare page for page (the
+ *               stack's random offset moves VmHWM by a page)
  * Each timed run: posix_spawn (stdin, stdout and stderr on /dev/null),
  * waitpid; the time is taken around both. Prints one line per command:
  *   runs N failed N median_us N mean_us N min_us N
- *   runs N failed N vmhwm_kb N rss_kb N               (-m; the largest)
+ *   runs N failed N vmhwm_kb N rss_kb N fds N        (-m; the largest)
  * (failed: runs that did not exit 0).
  * Exit: 0, 1 a run could not be started, 2 usage. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -44,6 +51,8 @@
 #define CMDS_MAX 8
 
 extern char **environ;
+
+static int norandom;	/* -R */
 
 static long long samples[CMDS_MAX][RUNS_MAX];
 
@@ -97,15 +106,33 @@ proc_kb(pid_t pid, const char *file, const char *key)
 	return v;
 }
 
+/* How many entries /proc/PID/fd has (open descriptors), or -1. */
+static long
+proc_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	long n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	if (!(d = opendir(path)))
+		return -1;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
 /* One traced run of args: its exit status in *st, its VmHWM and Rss at
- * the exit stop in hwm and rss (kB). */
+ * the exit stop in hwm and rss (kB), its open descriptors then in fds. */
 static void
-run_traced(char **args, int *st, long *hwm, long *rss)
+run_traced(char **args, int *st, long *hwm, long *rss, long *fds)
 {
 	pid_t pid;
 	int s, sig, j, fd;
 
-	*hwm = *rss = 0;
+	*hwm = *rss = *fds = 0;
 	if ((pid = fork()) < 0) {
 		perror("brun: fork");
 		exit(1);
@@ -116,6 +143,10 @@ run_traced(char **args, int *st, long *hwm, long *rss)
 				dup2(fd, j);
 				close(fd);
 			}
+		for (fd = 3; fd < 1024; fd++)	/* count only its own */
+			close(fd);
+		if (norandom)
+			personality(ADDR_NO_RANDOMIZE);
 		ptrace(PTRACE_TRACEME, 0, 0, 0);
 		execv(args[0], args);
 		_exit(127);
@@ -131,6 +162,7 @@ run_traced(char **args, int *st, long *hwm, long *rss)
 		if (sig == SIGTRAP && (s >> 16) == PTRACE_EVENT_EXIT) {
 			*hwm = proc_kb(pid, "status", "VmHWM:");
 			*rss = proc_kb(pid, "smaps_rollup", "Rss:");
+			*fds = proc_fds(pid);
 			sig = 0;
 		} else if (sig == SIGTRAP) {
 			/* the stop after execve */
@@ -145,11 +177,13 @@ run_traced(char **args, int *st, long *hwm, long *rss)
 static int
 main_mem(char **args, long runs)
 {
-	long i, failed = 0, hwm, rss, maxhwm = 0, maxrss = 0;
+	long i, failed = 0, hwm, rss, fds, maxhwm = 0, maxrss = 0, maxfds = 0;
 	int st;
 
 	for (i = 0; i < runs; i++) {
-		run_traced(args, &st, &hwm, &rss);
+		run_traced(args, &st, &hwm, &rss, &fds);
+		if (fds > maxfds)
+			maxfds = fds;
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 			failed++;
 		if (hwm > maxhwm)
@@ -157,7 +191,8 @@ main_mem(char **args, long runs)
 		if (rss > maxrss)
 			maxrss = rss;
 	}
-	printf("runs %ld failed %ld vmhwm_kb %ld rss_kb %ld\n", runs, failed, maxhwm, maxrss);
+	printf("runs %ld failed %ld vmhwm_kb %ld rss_kb %ld fds %ld\n", runs, failed, maxhwm,
+	    maxrss, maxfds);
 	return 0;
 }
 
@@ -202,9 +237,10 @@ main(int argc, char **argv)
 	pid_t vpid = 0;
 	int ch, st, j, c, mem = 0;
 
-	while ((ch = getopt(argc, argv, "+mn:w:V:")) != -1) {
+	while ((ch = getopt(argc, argv, "+mRn:w:V:")) != -1) {
 		switch (ch) {
 		case 'm': mem = 1; break;
+		case 'R': norandom = 1; break;
 		case 'n': runs = atol(optarg); break;
 		case 'w': warm = atol(optarg); break;
 		case 'V': victim = optarg; break;
@@ -266,7 +302,7 @@ main(int argc, char **argv)
 		report(runs, failed[c], samples[c]);
 	return 0;
 usage:
-	fprintf(stderr, "usage: brun [-m] [-n RUNS] [-w WARMUP] [-V VICTIM] [--] "
+	fprintf(stderr, "usage: brun [-m [-R]] [-n RUNS] [-w WARMUP] [-V VICTIM] [--] "
 	    "COMMAND [ARG...] [::: COMMAND [ARG...]]...\n");
 	return 2;
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: 0BSD */
 /* f_url.c - fuzz target for url_parse(): the input as a NUL-terminated
  * string (cut at its first NUL); on success every field must hold what the
- * contract promises, and a failure must be one of the NET_EURL* codes. */
+ * contract promises, and a failure must be one of the NET_EURL* codes;
+ * url_mask() on it must hide the userinfo the parser found. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +32,27 @@ check(const char *text, const struct url *u)
 		abort();
 }
 
+/* url_mask(): NUL-terminated within its buffer, never longer than the
+ * text + 3, and for a parsed URL with userinfo the password is gone: the
+ * masked text is what comes before the userinfo, "***", then what follows
+ * it (cut to the buffer). */
+static void
+mask_check(const char *text, const struct url *u)
+{
+	char buf[64], want[64];
+	size_t pre;
+
+	if (url_mask(text, buf, sizeof(buf)) != buf || strlen(buf) >= sizeof(buf) ||
+	    strlen(buf) > strlen(text) + 3)
+		abort();
+	if (!u || !u->userinfo)
+		return;
+	pre = (size_t)(u->userinfo - text);
+	snprintf(want, sizeof(want), "%.*s***%s", (int)pre, text, u->userinfo + u->userinfolen);
+	if (strcmp(buf, want))
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -46,6 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(text, &u);
 	else if (rc < NET_EURL || rc > NET_EURLSOCK)
 		abort();
+	mask_check(text, rc == 0 ? &u : 0);
 	free(text);
 	return 0;
 }

@@ -90,7 +90,16 @@ main(void)
 	parses("a A:-m A:--x ", ARGV("test", "-a", "--", "-m", "--x"));
 	parses("A:- ", ARGV("test", "-"));
 	parses("n:=x ", ARGV("test", "--name==x"));
-	parses("n: ", ARGV("test", "--name="));
+	is_int(child_status(ARGV("test", "--name=")), 2, "an empty value exits 2");
+	is_int(child_status(ARGV("test", "-n", "")), 2, "an empty value exits 2 (short)");
+	{
+		static char huge[OPT_MAX_ARG + 2];
+
+		memset(huge, 'x', OPT_MAX_ARG);
+		is_int(child_status(ARGV("test", "-n", huge)), 99, "a value of OPT_MAX_ARG bytes is taken");
+		huge[OPT_MAX_ARG] = 'x';
+		is_int(child_status(ARGV("test", "-n", huge)), 2, "a value over OPT_MAX_ARG exits 2");
+	}
 	is_int(child_status(ARGV("test", "--bogus")), 2, "unknown long option exits 2");
 	is_int(child_status(ARGV("test", "-z")), 2, "unknown short option exits 2");
 	is_int(child_status(ARGV("test", "--max")), 2, "missing value exits 2");

@@ -180,6 +180,29 @@ run_caps(void)
 	is_str(u.text, in, "text kept for messages");
 }
 
+/* url_mask(): the password never shows, nothing else changes */
+static void
+run_mask(void)
+{
+	static const char *const m[][2] = {
+		{ "http://bob:s3cret@h/x", "http://***@h/x" },
+		{ "https://bob@h:8443/", "https://***@h:8443/" },
+		{ "PUT http://a:b@h/?q=x@y", "PUT http://***@h/?q=x@y" },
+		{ "http://a:b@c@h/", "http://***@h/" },
+		{ "http://h/p@q", "http://h/p@q" },
+		{ "http://unix:/run/a@b.sock:/x", "http://unix:/run/a@b.sock:/x" },
+		{ "bob:pw@h", "***@h" },
+		{ "", "" },
+	};
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < sizeof m / sizeof *m; i++)
+		is_str(url_mask(m[i][0], buf, sizeof buf), m[i][1], m[i][0]);
+	is_str(url_mask("http://a:b@host/", buf, 12), "http://***@", "url_mask cut at the size");
+	is_str(url_mask("http://a:b@host/", buf, 10), "http://", "url_mask: no room for ***");
+}
+
 int
 main(void)
 {
@@ -189,6 +212,7 @@ main(void)
 	for (i = 0; i < sizeof cases / sizeof *cases; i++)
 		run_case(&cases[i]);
 	run_caps();
+	run_mask();
 	is_str(net_strerror(NET_EURLPORT), "URL port is not 1-65535", "net_strerror words");
 	return tap_done();
 }
