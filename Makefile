@@ -37,7 +37,7 @@ all:
 
 # ---- toolchain: musl cc and BearSSL, obtained by toolchain/*.sh ---------------
 # Goals that need no compiler do not trigger it.
-NOTOOL = clean lint help uninstall dist check-all-arches size-arches
+NOTOOL = clean help uninstall dist check-all-arches size-arches
 ifneq ($(filter-out $(NOTOOL),$(or $(MAKECMDGOALS),all)),)
 ifeq ($(TC),)
 ifneq ($(filter command line environment,$(origin CC)),)
@@ -110,12 +110,12 @@ CFLAGS += -ffile-prefix-map=$(CURDIR)/=
 # not only on one that faults on an unaligned load (armhf ldrd, riscv64)
 CFLAGS += -Wcast-align=strict
 
-$(B)/%.o: %.c $(B)/config.h lib/lib.h net/net.h net/tls.h
+$(B)/%.o: %.c $(B)/config.h lib/lib.h net/net.h net/tls.h config.mk
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WERROR) -c -o $@ $<
 
 $(B)/drainbox.unstripped: $(OBJ) $(LIBS) config.mk
-	$(if $(V),,@echo '  LD   $@';)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+	$(if $(V),,@echo '  LD   $@';)$(CC) $(CFLAGS) $(WERROR) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
 
 $(B)/drainbox: $(B)/drainbox.unstripped
 	$(if $(V),,@echo '  STRIP $@';)$(STRIP) -s -R .comment -o $@ $<

@@ -20,12 +20,15 @@ DESTDIR =
 # CC, BEARSSL_INC and BEARSSL_LIB come from toolchain/out/*.mk (written by
 # toolchain/*.sh); CC=... on the command line must be a musl compiler.
 CPPFLAGS = -D_GNU_SOURCE -I. -DNDEBUG
-CFLAGS   = -std=c99 -Os -pipe -Wall -Wextra -Wshadow -Wmissing-prototypes \
+# -fno-pie: a static binary loads at a fixed address, and position-independent
+# code costs bytes for nothing (aarch64 -2 KB, i386 -11 KB); -flto: one
+# optimisation over all our files (-3 to -6 KB)
+CFLAGS   = -std=c99 -Os -fno-pie -flto=auto -pipe -Wall -Wextra -Wshadow -Wmissing-prototypes \
            -Wstrict-prototypes -ffunction-sections -fdata-sections \
            -fno-asynchronous-unwind-tables -fno-unwind-tables
 # common-page-size=64: ld may otherwise pad the file up to 4 KB to save a
 # page of memory at the start of the data segment
-LDFLAGS  = -static -Wl,--gc-sections -Wl,-z,noseparate-code \
+LDFLAGS  = -static -no-pie -Wl,--gc-sections -Wl,-z,noseparate-code \
            -Wl,-z,common-page-size=64 -Wl,--build-id=none -Wl,-z,norelro
 # warnings are errors; `make WERROR=` for a compiler newer than ours
 WERROR   = -Werror
