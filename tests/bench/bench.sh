@@ -394,13 +394,16 @@ bench_soak() {
 	say "  last run:  ${_last% *} descriptors open at exit, VmHWM ${_last#* } KiB"
 	say "  all $_runs: descriptors $_fmin..$_fmax, VmHWM $_hmin..$_hmax KiB, $_failed exit non-zero"
 	say "  left behind: ${_new:-nothing} under /run (entries naming drain), $_bad health files not back"
-	if [ "$_first" = "$_last" ] && [ "$_fmin" = "$_fmax" ] && [ $_failed = 0 ] &&
+	# peak RSS moves by a page or so from run to run (where the stack and
+	# the heap land); a leak grows with the runs: allow 2 pages, no more
+	if [ "${_first% *}" = "${_last% *}" ] && [ "$_fmin" = "$_fmax" ] &&
+	    [ $((_hmax - _hmin)) -le 8 ] && [ $_failed = 0 ] &&
 	    [ $_bad = 0 ] && [ -z "$_new" ]; then
 		_same=yes
 	else
 		_same=NO
 	fi
-	say "soak: $_runs drains, first and last the same, nothing left: $_same"
+	say "soak: $_runs drains, first and last the same (peak RSS within 8 KiB), nothing left: $_same"
 	goal "soak: descriptors and peak RSS the same from the first to the last drain" \
 		"$([ $_same = yes ] && echo 1 || echo 0)"
 }
