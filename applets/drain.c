@@ -24,7 +24,10 @@ enum {
 	OPT_NO_KILL,
 	OPT_NO_REPOOL,
 	OPT_FORCE,
-	OPT_STRICT
+	OPT_STRICT,
+	OPT_FLEET_MAX,
+	OPT_FLEET_TTL,
+	OPT_FLEET_WAIT
 };
 
 #define DRAIN_SLACK_MS 5000	/* EXTEND_TIMEOUT_USEC past the next message due */
@@ -41,6 +44,13 @@ static const struct opt drain_opts[] = {
 	  "stop the service even when a depool failed (default: do not, exit 1)" },
 	{ "strict", OPT_STRICT, ARG_NONE, 0,
 	  "a load wait that timed out makes the exit 3 (default: a warning, exit 0)" },
+	{ "fleet-max", OPT_FLEET_MAX, ARG_NUM, "N",
+	  "with --fleet-lock: at most N nodes hold a slot at once (default 1)" },
+	{ "fleet-ttl", OPT_FLEET_TTL, ARG_DUR, "DUR",
+	  "with --fleet-lock: a slot not kept alive or freed ends after DUR (default 120s)" },
+	{ "fleet-wait", OPT_FLEET_WAIT, ARG_DUR, "DUR",
+	  "with --fleet-lock: wait at most DUR for a slot, then stop anyway, exit 1 "
+	  "(--strict: stop nothing, exit 3) (default 60s)" },
 	{ 0, 0, 0, 0, 0 }
 };
 
@@ -62,10 +72,14 @@ const struct applet applet_drain = {
 		 "     in ExecStartPost= puts them back once it answers.\n"
 		 "SIGTERM or SIGINT cuts a wait short; the kill and the repool still run,\n"
 		 "then the exit is 1. With NOTIFY_SOCKET set (systemd, NotifyAccess=all)\n"
-		 "each step is sent as STATUS=, and EXTEND_TIMEOUT_USEC= while it waits.",
+		 "each step is sent as STATUS=, and EXTEND_TIMEOUT_USEC= while it waits.\n"
+		 "--fleet-lock URL: before step 1, wait for one of --fleet-max slots of\n"
+		 "the fleet in etcd (the key PREFIX/ID, among the N oldest); the slot\n"
+		 "outlives drain until 'repool --fleet-lock URL' frees it or its TTL\n"
+		 "runs out; drain frees it itself when it leaves the node in the pool.",
 	.exits = "0 to plan, 1 a step failed or a signal, 2 usage, 3 timed out (--strict)",
 	.opts = { drain_opts, pool_opts, load_opts, kill_opts, net_opts, dryrun_opts,
-		  common_opts },
+		  common_opts, fleet_opts },
 };
 
 static struct {
@@ -81,6 +95,8 @@ static struct {
 	char changed[POOL_MAX_TARGETS];	/* depooled by this run */
 	long long last_load;		/* for STATUS= while waiting */
 	int64_t t0;
+	struct fleet fl;		/* --fleet-lock */
+	int fleet_opts;			/* --fleet-max, -ttl or -wait seen */
 } d;
 
 /* ---- options ------------------------------------------------------------- */
@@ -101,7 +117,22 @@ drain_opt(const struct optstate *o, int id)
 	case OPT_NO_REPOOL: d.no_repool = 1; return;
 	case OPT_FORCE: d.force = 1; return;
 	case OPT_STRICT: d.strict = 1; return;
+	case OPT_FLEET_MAX:
+		if (o->num < 1)
+			usage_die(&applet_drain, "--fleet-max: must be at least 1");
+		d.fl.max = o->num;
+		d.fleet_opts = 1;
+		return;
+	case OPT_FLEET_TTL:
+		if (o->ms < 1000)
+			usage_die(&applet_drain, "--fleet-ttl: must be at least 1s");
+		d.fl.ttl_ms = o->ms;
+		d.fleet_opts = 1;
+		return;
+	case OPT_FLEET_WAIT: d.fl.wait_ms = o->ms; d.fleet_opts = 1; return;
 	}
+	if (fleet_opt(&d.fl, o, id))
+		return;
 	if (load_opt(&d.lc, o, id)) {
 		d.wait_opts |= is_wait_opt(id);
 		return;
@@ -136,6 +167,10 @@ drain_check(void)
 	const char *err;
 
 	pool_start(&d.pc, 1);
+	if (d.fleet_opts && !d.fl.lock)
+		usage_die(&applet_drain, "--fleet-max, --fleet-ttl and --fleet-wait go with "
+			  "--fleet-lock");
+	fleet_start(&d.fl);
 	if (d.lc.nsources && (err = load_check(&d.lc)) != 0)
 		usage_die(&applet_drain, "%s", err);
 	if (!d.lc.nsources && d.lc.err)
@@ -206,9 +241,42 @@ nap(int64_t ms)
 			return 0;
 		if (left > DRAIN_NAP_MS)
 			left = DRAIN_NAP_MS;
+		fleet_keep(&d.fl, &d.nc, 0);
 		notify_extend(left + DRAIN_SLACK_MS);
 		poll(0, 0, (int)left);
 	}
+}
+
+/* ---- step 0: a fleet slot --------------------------------------------------- */
+
+/* Returns 0 to go on, or the exit code to stop drain with before the
+ * depool (the node stays in the pool, so its key goes). */
+static int
+step_fleet(int *rc)
+{
+	int r;
+
+	if (!d.fl.lock)
+		return 0;
+	if (dry_run) {
+		log_info("would wait up to %lldms for one of %lld slots under %s", (long long)
+			 d.fl.wait_ms, d.fl.max, d.fl.lock);
+		return 0;
+	}
+	notify_status("waiting for a fleet slot");
+	notify_extend(d.fl.wait_ms + 2 * d.nc.request_ms + DRAIN_SLACK_MS);
+	r = fleet_take(&d.fl, &d.nc);
+	if (r == EX_OK && !stop_signal)
+		return 0;
+	if (stop_signal || d.strict) {
+		log_warn("fleet: no slot: not stopping anything (%s)", stop_signal ?
+			 sig_text() : "exit 3: --strict");
+		fleet_release(&d.fl, &d.nc);
+		return stop_signal || r == EX_FAIL ? EX_FAIL : EX_TIMEOUT;
+	}
+	log_warn("fleet: going on with the stop without a slot (exit 1 at the end)");
+	*rc = EX_FAIL;
+	return 0;
 }
 
 /* ---- step 1: depool ------------------------------------------------------- */
@@ -306,6 +374,7 @@ drain_tick(void *arg, long long load, int64_t waited_ms)
 	char a[32];
 
 	(void)arg;
+	fleet_keep(&d.fl, &d.nc, 0);
 	notify_extend(d.lc.interval_ms + d.nc.request_ms + DRAIN_SLACK_MS);
 	if (load == d.last_load)
 		return;
@@ -496,8 +565,8 @@ net_setup(void)
 	if (dry_run)
 		return;
 	if (pool_count(&d.pc, 1, POOL_URL) || pool_count(&d.pc, 0, POOL_URL) ||
-	    d.lc.nsources)
-		net_start(&d.nc, tls || pool_tls(&d.pc, 0));
+	    d.lc.nsources || d.fl.lock)
+		net_start(&d.nc, tls || pool_tls(&d.pc, 0) || (d.fl.lock && d.fl.u.tls));
 }
 
 static int
@@ -529,15 +598,22 @@ drain_main(int argc, char **argv)
 	d.kc = (struct kill_cfg)KILL_CFG_INIT;
 	d.one = (struct pool_cfg)POOL_CFG_INIT;
 	d.last_load = LLONG_MIN;
+	d.fl = (struct fleet)FLEET_INIT;
 	drain_parse(argc, argv);
 	drain_check();
 	stop_on_signals();
 	d.t0 = mono_ms();
 	net_setup();
-	if ((r = step_depool(&rc)) != 0)
+	if ((r = step_fleet(&rc)) != 0)
 		return drain_finish(r, 0);
+	if ((r = step_depool(&rc)) != 0) {
+		if (d.fl.lease)
+			fleet_release(&d.fl, &d.nc);
+		return drain_finish(r, 0);
+	}
 	timed_out = step_wait(&rc);
 	step_kill(&rc);
 	step_repool(&rc);
+	fleet_keep(&d.fl, &d.nc, 1);	/* the TTL counts from the end of the stop */
 	return drain_finish(rc, timed_out);
 }

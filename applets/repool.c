@@ -38,9 +38,11 @@ const struct applet applet_repool = {
 		 "ignored, so depool and repool can share one set of options.\n"
 		 "Warning: repooling an API target (--haproxy, --repool-url) while the\n"
 		 "service is down sends clients to a dead server. --when-ready URL waits\n"
-		 "until the service answers there first (for ExecStartPost=).",
+		 "until the service answers there first (for ExecStartPost=).\n"
+		 "--fleet-lock URL frees this node's fleet slot (drain --fleet-lock) once\n"
+		 "every target is back (after --when-ready); no target is needed then.",
 	.exits = "0 all repooled, 1 a target failed, 2 usage, 3 not ready in time",
-	.opts = { repool_opts, pool_opts, net_opts, dryrun_opts, common_opts, 0 },
+	.opts = { repool_opts, pool_opts, net_opts, dryrun_opts, common_opts, fleet_opts, 0 },
 };
 
 static int
@@ -49,6 +51,7 @@ repool_main(int argc, char **argv)
 	struct pool_cfg pc = POOL_CFG_INIT;
 	struct net_cfg nc = NET_CFG_INIT;
 	struct optstate o = OPTSTATE_INIT;
+	struct fleet fl = FLEET_INIT;
 	int64_t interval = 1000, timeout = 30000;
 	const char *ready = 0;
 	struct url u;
@@ -77,15 +80,18 @@ repool_main(int argc, char **argv)
 			break;
 		default:
 			if (!pool_opt(&pc, &o, id) && !net_opt(&nc, &o, id) &&
+			    !fleet_opt(&fl, &o, id) &&
 			    !common_opt(&o, id))
 				usage_die(&applet_repool, "unhandled option");
 		}
 	}
 	if (timing && !ready)
 		usage_die(&applet_repool, "--interval and --timeout go with --when-ready");
-	pool_start(&pc, 0);
-	if (!dry_run && (ready || pool_count(&pc, 0, POOL_URL)))
-		net_start(&nc, ready_tls || pool_tls(&pc, 0));
+	if (!fl.lock || pool_count(&pc, 0, POOL_ALL))
+		pool_start(&pc, 0);
+	fleet_start(&fl);
+	if (!dry_run && (ready || pool_count(&pc, 0, POOL_URL) || fl.lock))
+		net_start(&nc, ready_tls || pool_tls(&pc, 0) || (fl.lock && fl.u.tls));
 	if (ready && dry_run) {
 		log_info("would wait until %s answers 2xx", ready);
 	} else if (ready) {
@@ -93,5 +99,10 @@ repool_main(int argc, char **argv)
 		if ((rc = pool_wait_ready(&nc, ready, interval, timeout)) != EX_OK)
 			return rc;
 	}
-	return pool_set(&pc, &nc, 0, POOL_ALL);
+	rc = pool_count(&pc, 0, POOL_ALL) ? pool_set(&pc, &nc, 0, POOL_ALL) : EX_OK;
+	if (fl.lock && dry_run)
+		log_info("would free the fleet slot %s", fl.key);
+	else if (fl.lock && rc == EX_OK)
+		rc = fleet_release(&fl, &nc);
+	return rc;
 }
