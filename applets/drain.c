@@ -272,7 +272,7 @@ step_fleet(int *rc)
 		log_warn("fleet: no slot: not stopping anything (%s)", stop_signal ?
 			 sig_text() : "exit 3: --strict");
 		fleet_release(&d.fl, &d.nc);
-		return stop_signal || r == EX_FAIL ? EX_FAIL : EX_TIMEOUT;
+		return stop_signal ? EX_FAIL : EX_TIMEOUT;
 	}
 	log_warn("fleet: going on with the stop without a slot (exit 1 at the end)");
 	*rc = EX_FAIL;

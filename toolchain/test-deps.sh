@@ -7,7 +7,8 @@
 # systemd-analyze), e2fsprogs (chattr), util-linux (setpriv: a package of
 # its own on Alpine), and for tests/dns.test
 # dnsmasq (Debian dnsmasq-base: the binary, no service) and iproute2 (ip,
-# ss), strace (drain.test counts fsyncs). --bench adds busybox and hyperfine.
+# ss), strace (drain.test counts fsyncs), etcd (Debian etcd-server, for
+# tests/e2e/fleet.test). --bench adds busybox and hyperfine.
 # When root on Debian or Alpine the missing ones are installed (apt-get or
 # apk); anything already there is skipped. The nginx and haproxy services a
 # fresh install may start are stopped again: the tests run their own
@@ -28,7 +29,7 @@ bench=n
 for a in "$@"; do
 	case $a in
 	--bench) bench=y ;;
-	-h | --help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) printf 'toolchain: test-deps.sh: unknown option %s\nusage: sh toolchain/test-deps.sh [--bench]\n' "$a" >&2; exit 2 ;;
 	esac
 done
@@ -36,7 +37,7 @@ done
 # ---- package names per system ----
 if [ -f /etc/alpine-release ] && command -v apk >/dev/null 2>&1; then
 	sys=alpine
-	want="haproxy nginx openssl curl wget clang compiler-rt procps file python3 py3-yaml e2fsprogs util-linux setpriv dnsmasq iproute2 strace"
+	want="haproxy nginx openssl curl wget clang compiler-rt procps file python3 py3-yaml e2fsprogs util-linux setpriv dnsmasq iproute2 strace etcd"
 	[ $bench = n ] || want="$want busybox hyperfine"
 	installed() { apk info -e "$1" >/dev/null 2>&1; }
 	install_cmd="apk add --no-cache"
@@ -49,7 +50,7 @@ elif [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
 		llvm=$(apt-cache depends clang 2>/dev/null |
 			sed -n 's/^ *Depends: clang-\([0-9][0-9]*\)$/\1/p' | head -n 1)
 	fi
-	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd e2fsprogs util-linux dnsmasq-base iproute2 strace"
+	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd e2fsprogs util-linux dnsmasq-base iproute2 strace etcd-server"
 	[ $bench = n ] || want="$want busybox hyperfine"
 	installed() {
 		case $1 in
