@@ -10,7 +10,7 @@
  * runs out: the node is out of the pool until its service is back. */
 #include <poll.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/utsname.h>
 
 #include "lib/lib.h"
 
@@ -43,7 +43,7 @@ fleet_opt(struct fleet *f, const struct optstate *o, int id)
 void
 fleet_start(struct fleet *f)
 {
-	static char host[65];
+	static struct utsname un;
 	size_t pl;
 	int e;
 
@@ -61,9 +61,8 @@ fleet_start(struct fleet *f)
 		usage_fail("--fleet-lock: %s: want a key prefix as the path, no query "
 			   "(http://etcd:2379/drainbox/web)", f->lock);
 	if (!f->id) {
-		if (gethostname(host, sizeof(host) - 1) < 0 || !host[0])
-			usage_fail("--fleet-id: no host name to default to: give one");
-		f->id = host;
+		uname(&un);
+		f->id = un.nodename;
 	}
 	if (!*f->id || strchr(f->id, '/'))
 		usage_fail("--fleet-id: '%s': want a name without '/'", f->id);
@@ -204,14 +203,14 @@ add_holder(char *buf, size_t size, const char *k, size_t n, size_t plen)
 /* Looks at the --fleet-max oldest keys: 1 ours is one of them, 0 not yet
  * (who holds them in `who`), -1 failed. */
 static int
-fleet_look(struct fleet *f, struct net_cfg *nc, char *who, size_t size, long long *count)
+fleet_look(struct fleet *f, struct net_cfg *nc, char *who, size_t size)
 {
 	char body[FLEET_BODY], lo[FLEET_MAX_KEY * 4 / 3 + 4], hi[sizeof(lo)];
 	char path[24], k[FLEET_MAX_KEY];
 	struct json_val v;
 	const char *s;
 	size_t n;
-	int i, kn, r;
+	int i, kn;
 
 	memcpy(k, f->key, f->plen);
 	k[f->plen] = '/';
@@ -224,11 +223,10 @@ fleet_look(struct fleet *f, struct net_cfg *nc, char *who, size_t size, long lon
 	       lo, hi, f->max);
 	if (!(s = etcd(f, nc, "/v3/kv/range", body, &n)))
 		return -1;
-	*count = json_get(s, n, "count", &v) == 1 && json_int(&v, count) == 0 ? *count : 0;
 	who[0] = 0;
 	for (i = 0; i < f->max; i++) {
 		fmt_sn(path, sizeof(path), "kvs.%d.key", i);
-		if ((r = json_get(s, n, path, &v)) == 0)
+		if (json_get(s, n, path, &v) == 0)
 			break;
 		if (v.n < 2 || (kn = b64_decode(v.p + 1, v.n - 2, k, sizeof(k))) < 0) {
 			log_err("fleet lock %s: /v3/kv/range: a key that is not base64", f->lock);
@@ -246,18 +244,16 @@ fleet_take(struct fleet *f, struct net_cfg *nc)
 {
 	char who[200], last[200] = "", a[32];
 	int64_t end = mono_ms() + f->wait_ms, t;
-	long long count = 0;
 	int r;
 
 	if (fleet_join(f, nc) < 0)
 		return EX_FAIL;
 	for (;;) {
 		fleet_keep(f, nc, 0);
-		if ((r = fleet_look(f, nc, who, sizeof(who), &count)) < 0)
+		if ((r = fleet_look(f, nc, who, sizeof(who))) < 0)
 			return EX_FAIL;
 		if (r) {
-			log_info("fleet: holding a slot of %lld under %.*s (%lld key%s)", f->max,
-				 (int)f->plen, f->key, count, count == 1 ? "" : "s");
+			log_info("fleet: holding one of the %lld slots", f->max);
 			return EX_OK;
 		}
 		if (strcmp(who, last)) {

@@ -287,30 +287,27 @@ int
 b64_decode(const char *in, size_t n, void *out, size_t size)
 {
 	unsigned char *d = out;
-	unsigned v = 0;
-	size_t i, o = 0, bits = 0, pad = 0;
+	unsigned v = 0, bits = 0;
+	size_t i, o = 0, pad = 0;
 	const char *c;
 
 	if (n % 4)
 		return -1;
+	while (pad < 2 && n && in[n - 1] == '=') {
+		n--;
+		pad++;
+	}
 	for (i = 0; i < n; i++) {
-		if (in[i] == '=' && i + 2 >= n && (pad || i + 1 == n || in[i + 1] == '=')) {
-			pad++;
-			continue;
-		}
-		if (pad || !in[i] || !(c = strchr(b64, in[i])))
+		if (!in[i] || !(c = strchr(b64, in[i])))
 			return -1;
 		v = v << 6 | (unsigned)(c - b64);
-		bits += 6;
-		if (bits >= 8) {
+		if ((bits += 6) >= 8) {
 			bits -= 8;
 			if (o == size)
 				return -1;
 			d[o++] = (unsigned char)(v >> bits);
 		}
 	}
-	/* the bits left over must be zero (one encoding per byte string) */
-	if (v & ((1u << bits) - 1))
-		return -1;
-	return (int)o;
+	/* the spare bits must be zero: one encoding per byte string */
+	return v & ((1u << bits) - 1) ? -1 : (int)o;
 }
