@@ -198,7 +198,12 @@ $(B)/bench/brun: tests/bench/brun.c
 demo: all $(HELPERS:%=$(B)/helpers/%)
 	@B=$(B) sh tests/e2e/demo.sh
 
+# make demo-fleet   three nodes restart at once with drain --fleet-lock
+#                   (a real etcd): prints requests, failed, fewest servers UP
+demo-fleet: all $(HELPERS:%=$(B)/helpers/%)
+	@B=$(B) sh tests/e2e/demo-fleet.sh
+
 bench: all $(HELPERS:%=$(B)/helpers/%) $(B)/bench/brun
 	@B=$(B) sh tests/bench/bench.sh
 
-.PHONY: demo bench
+.PHONY: demo bench demo-fleet
