@@ -1,7 +1,34 @@
 # drainbox - GNU make, one flat file. See config.mk for the knobs.
 include config.mk
 
-B = build
+# ---- which CPU: ARCH, CROSS_COMPILE or a user's CC (toolchain/cross.sh) -------
+# make ARCH=aarch64 (armhf, riscv64, i386, x86_64) builds build/ARCH/drainbox
+# with the compiler and BearSSL of toolchain/out/ARCH/. CROSS_COMPILE=PREFIX or
+# CC=a-musl-cross-gcc on the command line build for that compiler's CPU, with
+# toolchain/out/ARCH-N/ (N: a checksum of the compiler's name). Plain make,
+# and a CC for this machine, build build/drainbox as before.
+ARCHES    = x86_64 aarch64 armhf riscv64 i386
+HOST_ARCH := $(patsubst i%86,i386,$(patsubst armv7%,armhf,$(patsubst arm64,aarch64,$(patsubst amd64,x86_64,$(shell uname -m)))))
+XCC := $(or $(if $(CROSS_COMPILE),$(CROSS_COMPILE)gcc),$(if $(filter command line,$(origin CC)),$(CC)))
+ifeq ($(ARCH),)
+ifneq ($(XCC),)
+XARCH := $(shell $(XCC) -dumpmachine 2>/dev/null | sed 's/^\(i.86\|x86_64\|aarch64\|riscv64\).*/\1/; s/^i.86$$/i386/; s/^arm.*hf$$/armhf/')
+ifneq ($(or $(CROSS_COMPILE),$(filter-out $(HOST_ARCH),$(XARCH))),)
+ARCH := $(XARCH)
+endif
+endif
+endif
+ifneq ($(ARCH),)
+ifeq ($(filter $(ARCHES),$(ARCH)),)
+$(error ARCH=$(ARCH): not one of $(ARCHES) (from CC/CROSS_COMPILE: $(XCC) -dumpmachine))
+endif
+TC = toolchain/out/$(ARCH)$(if $(XCC),-$(shell printf %s '$(XCC)' | cksum | cut -d' ' -f1))
+endif
+
+B = build$(if $(ARCH),/$(ARCH))
+# host-only pieces (helpers, sanitizer unit tests, fuzz replays) stay in the
+# native build directory whatever ARCH is
+HB = $(if $(ARCH),build,$(B))
 CPPFLAGS += -I$(B)
 # make V=1 shows each compiler command
 Q = $(if $(V),,@echo '  CC   $<';)
@@ -10,8 +37,9 @@ all:
 
 # ---- toolchain: musl cc and BearSSL, obtained by toolchain/*.sh ---------------
 # Goals that need no compiler do not trigger it.
-NOTOOL = clean lint help uninstall
+NOTOOL = clean lint help uninstall dist check-all-arches size-arches
 ifneq ($(filter-out $(NOTOOL),$(or $(MAKECMDGOALS),all)),)
+ifeq ($(TC),)
 ifneq ($(filter command line environment,$(origin CC)),)
 export CC
 endif
@@ -19,12 +47,25 @@ include toolchain/out/musl.mk
 ifeq ($(CONFIG_TLS),y)
 include toolchain/out/bearssl.mk
 endif
+else
+# CC, STRIP and EMU (the qemu-user program for a foreign CPU, else empty)
+include $(TC)/cc.mk
+ifeq ($(CONFIG_TLS),y)
+include $(TC)/bearssl.mk
+endif
+endif
 endif
 
 toolchain/out/musl.mk: toolchain/musl.sh toolchain/versions
 	sh toolchain/musl.sh
 toolchain/out/bearssl.mk: toolchain/bearssl.sh toolchain/versions toolchain/out/musl.mk
 	sh toolchain/bearssl.sh
+# a user's CC or CROSS_COMPILE reaches cross.sh only from the command line
+$(TC)/cc.mk: toolchain/cross.sh toolchain/versions
+	CC='$(if $(filter command line,$(origin CC)),$(CC))' CROSS_COMPILE='$(CROSS_COMPILE)' \
+	  CONFIG_TLS=n sh toolchain/cross.sh $(ARCH) $(TC)
+$(TC)/bearssl.mk: toolchain/bearssl.sh toolchain/versions $(TC)/cc.mk
+	BEARSSL_OUT=$(TC) sh toolchain/bearssl.sh
 
 # ---- what goes in --------------------------------------------------------------
 APPLETS-$(CONFIG_DEPOOL)   += depool
@@ -54,13 +95,20 @@ $(B)/config.h: FORCE
 	@mkdir -p $(B); { echo '#define VERSION "$(VERSION)"'; \
 	 echo '#define CFG_TLS $(if $(filter y,$(CONFIG_TLS)),1,0)'; \
 	 echo '#define BUILD_EPOCH $(BUILD_EPOCH)'; \
+	 echo '/* cc: $(CC) */'; \
 	 printf '#define APPLETS(X)'; printf ' X(%s)' $(APPLETS); echo; } >$@.new; \
 	 cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 FORCE:
 
 # the date validity checks fall back to when the clock is wrong (tls_bearssl.c):
 # the last commit's date, so a rebuild of the same tree gives the same binary
-BUILD_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),0)
+# (in a tarball from make dist: toolchain/epoch, filled in by git archive)
+BUILD_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell sed -n '/^[0-9][0-9]*$$/p' toolchain/epoch 2>/dev/null),$(shell git log -1 --format=%ct 2>/dev/null),0)
+# no build directory in the objects (a rebuild elsewhere is the same binary)
+CFLAGS += -ffile-prefix-map=$(CURDIR)/=
+# a pointer cast to a type of stricter alignment is an error on every CPU,
+# not only on one that faults on an unaligned load (armhf ldrd, riscv64)
+CFLAGS += -Wcast-align=strict
 
 $(B)/%.o: %.c $(B)/config.h lib/lib.h net/net.h net/tls.h
 	@mkdir -p $(@D)
@@ -135,17 +183,23 @@ endif
 
 # ---- test helpers (host cc; they run on the build machine only) ------------------
 HELPERS = $(basename $(notdir $(wildcard tests/helpers/*.c)))
-$(B)/helpers/%: tests/helpers/%.c
+$(HB)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=c99 -D_GNU_SOURCE -O1 -g -Wall -Wextra $(WERROR) -o $@ $<
 
 # ---- check ----------------------------------------------------------------------
 TESTBINS = $(UNIT:%=$(B)/unit/host/%) $(UNIT:%=$(B)/unit/musl/%) \
            $(FUZZ:%=$(B)/fuzz/replay-%) $(HELPERS:%=$(B)/helpers/%)
+ifneq ($(TC),)
+# make check ARCH=X: the musl unit tests and the shell tests run the X
+# binaries (under qemu-user for a foreign CPU); the sanitizer unit tests and
+# the fuzz replays are host builds, run by the native make check
+TESTBINS = $(UNIT:%=$(B)/unit/musl/%) $(HELPERS:%=$(HB)/helpers/%)
+endif
 
 check: all $(TESTBINS)
-	@sh toolchain/test-deps.sh
-	@B=$(B) sh tests/run
+	@sh toolchain/test-deps.sh $(if $(EMU),--qemu $(ARCH))
+	@B=$(B) H=$(HB)/helpers ARCH=$(ARCH) EMU=$(EMU) sh tests/run
 
 # ---- install --------------------------------------------------------------------
 install: all
@@ -158,13 +212,31 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/drainbox
 
 # ---- size, lint ------------------------------------------------------------------
+# binutils for the target CPU: aarch64-linux-gnu-size with that strip
+BINPFX = $(patsubst %strip,%,$(STRIP))
 size: all
-	@size $(B)/drainbox $(B)/drainbox.unstripped
+	@$(BINPFX)size $(B)/drainbox $(B)/drainbox.unstripped
 	@echo "stripped: $$(stat -c %s $(B)/drainbox) bytes ($(APPLETS); TLS=$(CONFIG_TLS))"
 	@echo "biggest symbols:"
-	@nm --size-sort -S -r $(B)/drainbox.unstripped | head -25
+	@$(BINPFX)nm --size-sort -S -r $(B)/drainbox.unstripped | head -25
 	@file $(B)/drainbox | grep -q 'statically linked' && echo "static: yes" || { echo "static: NO"; exit 1; }
 	@B=$(B) MAKE="$(MAKE)" sh tests/bench/size.sh
+	@$(MAKE) --no-print-directory size-arches
+
+# the stripped size of every arch built in build/ARCH (and build/drainbox),
+# against its budget with TLS; over budget is an error
+SIZE_BUDGET = 160000
+SIZE_BUDGET_i386 = 180000
+size-arches:
+	@echo "stripped size per arch (all applets; budget with TLS):"; fail=0; \
+	for a in native $(ARCHES); do \
+	  d=build/$$a; [ $$a = native ] && d=build; f=$$d/drainbox; [ -f $$f ] || continue; \
+	  n=$$(wc -c <$$f); tls=$$(sed -n 's/^#define CFG_TLS //p' $$d/config.h); \
+	  max=$$([ $$a = i386 ] && echo $(SIZE_BUDGET_i386) || echo $(SIZE_BUDGET)); \
+	  v=ok; [ "$$tls" = 1 ] || v="no TLS"; \
+	  [ "$$tls" = 1 ] && [ $$n -gt $$max ] && { v="OVER BUDGET"; fail=1; }; \
+	  printf '  %-8s %7d B  (budget %d)  %s\n' $$a $$n $$max "$$v"; \
+	done; exit $$fail
 
 lint: all
 	@fail=0; for a in $(APPLETS); do \
@@ -179,9 +251,36 @@ toolchain:
 	sh toolchain/detect.sh
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) $(if $(ARCH),,$(DIST))
 
-.PHONY: all check install uninstall size lint toolchain clean fuzz FORCE
+.PHONY: all check install uninstall size size-arches lint toolchain clean fuzz FORCE
+
+# ---- every arch: check-all-arches, dist --------------------------------------------
+# make check-all-arches   make check here, then make check ARCH=X for the
+#                         other four (under qemu-user); one tally at the end
+check-all-arches:
+	@sh tests/arches.sh check native aarch64 armhf riscv64 i386
+
+# make dist   dist/drainbox-VERSION-linux-ARCH for every arch (static,
+# stripped), drainbox-VERSION.tar.gz (git archive of HEAD) and SHA256SUMS.
+# The same commit gives the same bytes: dates come from BUILD_EPOCH (a tarball
+# carries it in toolchain/epoch), build paths are mapped out, modes are set.
+DIST = dist
+dist:
+	@set -e; umask 022; \
+	git diff --quiet HEAD -- 2>/dev/null || echo "dist: warning: uncommitted changes are in the binaries, not in the tarball"; \
+	rm -rf $(DIST); mkdir -p $(DIST); \
+	for a in $(ARCHES); do \
+	  $(MAKE) --no-print-directory ARCH=$$a B=build/$$a all; \
+	  cp build/$$a/drainbox $(DIST)/drainbox-$(VERSION)-linux-$$a; \
+	  chmod 755 $(DIST)/drainbox-$(VERSION)-linux-$$a; \
+	done; \
+	git archive --format=tar.gz --prefix=drainbox-$(VERSION)/ \
+	  -o $(DIST)/drainbox-$(VERSION).tar.gz HEAD; \
+	chmod 644 $(DIST)/drainbox-$(VERSION).tar.gz; \
+	cd $(DIST) && LC_ALL=C sha256sum drainbox-* >SHA256SUMS && cat SHA256SUMS
+
+.PHONY: check-all-arches dist
 .DELETE_ON_ERROR:
 # keep the objects the unit-test and fuzz pattern rules build
 .SECONDARY:
@@ -195,15 +294,15 @@ $(B)/bench/brun: tests/bench/brun.c
 	@mkdir -p $(@D)
 	$(CC) -std=c99 -D_GNU_SOURCE -Os -static -Wall -Wextra $(WERROR) -o $@ $<
 
-demo: all $(HELPERS:%=$(B)/helpers/%)
+demo: all $(HELPERS:%=$(HB)/helpers/%)
 	@B=$(B) sh tests/e2e/demo.sh
 
 # make demo-fleet   three nodes restart at once with drain --fleet-lock
 #                   (a real etcd): prints requests, failed, fewest servers UP
-demo-fleet: all $(HELPERS:%=$(B)/helpers/%)
+demo-fleet: all $(HELPERS:%=$(HB)/helpers/%)
 	@B=$(B) sh tests/e2e/demo-fleet.sh
 
-bench: all $(HELPERS:%=$(B)/helpers/%) $(B)/bench/brun
+bench: all $(HELPERS:%=$(HB)/helpers/%) $(B)/bench/brun
 	@B=$(B) sh tests/bench/bench.sh
 
 .PHONY: demo bench demo-fleet

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: 0BSD */
 /* fmt.c - a small printf for what drainbox prints: %s %c %d %u %x %% with
- * the l, ll and z sizes, the '-' and '0' flags, a width and a precision
- * (also as '*'). musl's printf is about 10 KB, half of it the floating
+ * the l, ll and z sizes (z: size_t's own width, 32 bits on armhf and
+ * i386), the '-' and '0' flags, a width and a precision (also as '*'). musl's printf is about 10 KB, half of it the floating
  * point formatter that no line of ours needs; this is under 1 KB. There is
  * no %f, %p, %n, %e or %g: the compiler's format checking still applies,
  * and an unknown conversion prints as itself. */
@@ -97,8 +97,9 @@ convert(struct sink *s, const char **fp, va_list *ap)
 		f++;
 		prec = take_num(&f, ap);
 	}
+	/* size: 1 long, 2 long long, 3 size_t (32 bits on ILP32 CPUs) */
 	for (; *f == 'l' || *f == 'z'; f++)
-		size += *f == 'z' ? 2 : 1;
+		size = *f == 'z' ? 3 : size + 1;
 	c = *f ? *f++ : 0;
 	*fp = f;
 	switch (c) {
@@ -115,7 +116,8 @@ convert(struct sink *s, const char **fp, va_list *ap)
 		return;
 	case 'd':
 		{
-			long long v = size >= 2 ? va_arg(*ap, long long)
+			long long v = size == 3 ? va_arg(*ap, ssize_t)
+				    : size == 2 ? va_arg(*ap, long long)
 				    : size ? va_arg(*ap, long) : va_arg(*ap, int);
 			neg = v < 0;
 			u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
@@ -123,7 +125,8 @@ convert(struct sink *s, const char **fp, va_list *ap)
 		break;
 	case 'u':
 	case 'x':
-		u = size >= 2 ? va_arg(*ap, unsigned long long)
+		u = size == 3 ? va_arg(*ap, size_t)
+		  : size == 2 ? va_arg(*ap, unsigned long long)
 		  : size ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned);
 		break;
 	default:

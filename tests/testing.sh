@@ -10,6 +10,7 @@
 #   optional TOOL...   the tests that follow need TOOL: without it they are
 #       skipped, except under CI=true, where a missing tool is a failure.
 #   optional_root      the same, for tests that need root.
+#   optional_binfmt    adds binfmt_misc, for a foreign binary run by its path.
 #   spawn CMD...       starts CMD in the background; test_cleanup kills it.
 #   wait_for SECONDS COMMAND   polls COMMAND every 50 ms until it succeeds;
 #       returns 1 after SECONDS.
@@ -67,6 +68,13 @@ optional() {
 optional_root() {
 	SKIP=
 	[ "$(id -u)" = 0 ] || SKIP=root
+}
+
+# optional_binfmt: the test that follows runs the binary by its own path (a
+# link, a chroot); a foreign binary then needs binfmt_misc, which tests/run
+# does without (RUN_EMU set) when it is not root. Adds to SKIP.
+optional_binfmt() {
+	[ -z "${RUN_EMU:-}" ] || SKIP="${SKIP:+$SKIP }binfmt_misc"
 }
 
 testing() {

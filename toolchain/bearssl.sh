@@ -12,14 +12,21 @@
 #      source list (the system's apt configuration is left alone) and checked
 #      against BEARSSL_DEB_ORIG_SHA256 in toolchain/versions.
 # Builds go to toolchain/out/bearssl-build, results to toolchain/out/bearssl/.
+# BEARSSL_OUT=DIR (set by cross.sh): the compiler is the CC of DIR/cc.mk, and
+# bearssl.mk, bearssl/ and bearssl-build/ go to DIR; the self-test of the
+# built library then runs through DIR/cc.mk's EMU (qemu-user) for a foreign
+# CPU, and is skipped with a note when that is not installed.
 # A stamp keyed on the source, the compiler and toolchain/versions makes a
 # second run do nothing.
 # Exit: 0 ok, 1 failure (one "toolchain: error:" line says why).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-out=$here/out
-mkdir -p "$out"
+# out: this compiler's results; cache: downloads and sources, shared
+cache=$here/out
+out=${BEARSSL_OUT:-$cache}
+mkdir -p "$out" "$cache"
+out=$(cd "$out" && pwd)
 
 say() { printf 'toolchain: %s\n' "$*" >&2; }
 die() { printf 'toolchain: error: %s\n' "$*" >&2; exit 1; }
@@ -30,9 +37,14 @@ newer() { [ -n "$(find "$1" -prune -newer "$2" 2>/dev/null)" ]; }
 . "$here/versions"
 
 # ---- the musl compiler (from musl.mk; musl.sh makes it when missing) ----
-musl_cc() { sed -n 's/^CC = //p' "$out/musl.mk" 2>/dev/null || true; }
+ccmk=$out/musl.mk
+[ -z "${BEARSSL_OUT:-}" ] || ccmk=$out/cc.mk
+musl_cc() { sed -n 's/^CC = //p' "$ccmk" 2>/dev/null || true; }
 MUSL=$(musl_cc)
-if [ -z "$MUSL" ] || ! command -v "${MUSL%% *}" >/dev/null 2>&1; then
+EMU=$(sed -n 's/^EMU = //p' "$ccmk" 2>/dev/null) || true
+if [ -n "${BEARSSL_OUT:-}" ]; then
+	[ -n "$MUSL" ] || die "$ccmk has no CC line (toolchain/cross.sh writes it)"
+elif [ -z "$MUSL" ] || ! command -v "${MUSL%% *}" >/dev/null 2>&1; then
 	sh "$here/musl.sh"
 	MUSL=$(musl_cc)
 	[ -n "$MUSL" ] || die "toolchain/out/musl.mk has no CC line"
@@ -85,9 +97,12 @@ EOF
 		rm -rf "$t"
 		die "$3: a static test program does not link with $MUSL against $2"
 	fi
-	if ! "$t/t"; then
+	# a foreign CPU's program runs under qemu-user (EMU), when it is here
+	if [ -n "$EMU" ] && ! command -v "$EMU" >/dev/null 2>&1; then
+		say "note: $EMU not installed: the SHA-256 self-test of $2 is skipped (it links)"
+	elif ! $EMU "$t/t"; then
 		rm -rf "$t"
-		die "$3: SHA-256 self-test of $2 failed"
+		die "$3: SHA-256 self-test of $2 failed${EMU:+ (run under $EMU)}"
 	fi
 	rm -rf "$t"
 }
@@ -103,7 +118,7 @@ write_mk() {
 		rm -f "$out/bearssl.mk.new"
 		# Same text: still make it newer than its inputs, so a Makefile
 		# rule "bearssl.mk: bearssl.sh versions musl.mk" is satisfied.
-		for f in "$here/versions" "$here/bearssl.sh" "$out/musl.mk"; do
+		for f in "$here/versions" "$here/bearssl.sh" "$ccmk"; do
 			if newer "$f" "$out/bearssl.mk"; then
 				touch "$out/bearssl.mk"
 				break
@@ -111,7 +126,7 @@ write_mk() {
 		done
 	else
 		mv "$out/bearssl.mk.new" "$out/bearssl.mk"
-		say "wrote toolchain/out/bearssl.mk"
+		say "wrote $out/bearssl.mk"
 	fi
 }
 
@@ -144,13 +159,13 @@ build() {
 	stamp_ok "$bld/.stamp" "$2" || rm -rf "$bld"
 	mkdir -p "$bld/obj"
 	printf '%s\n' "$2" >"$bld/.stamp"
-	say "building BearSSL from $src with $MUSL (log: toolchain/out/bearssl-build.log)"
+	say "building BearSSL from $src with $MUSL (log: $out/bearssl-build.log)"
 	# The parent make's flags (jobserver, command-line variables) are not ours.
 	unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL || true
 	if ! make -j2 -C "$src" CC="$MUSL" AR=ar BUILD="$bld" \
 	    CFLAGS="$BEARSSL_CFLAGS" lib >"$out/bearssl-build.log" 2>&1; then
 		tail -n 15 "$out/bearssl-build.log" | sed 's/^/toolchain:   /' >&2
-		die "BearSSL build failed (log: toolchain/out/bearssl-build.log)"
+		die "BearSSL build failed (log: $out/bearssl-build.log)"
 	fi
 	[ -f "$bld/libbearssl.a" ] || die "BearSSL build made no $bld/libbearssl.a"
 	rm -rf "$dst.new"
@@ -170,7 +185,7 @@ done_if_built() {
 	if stamp_ok "$out/bearssl/.stamp" "$1" && [ -f "$out/bearssl/libbearssl.a" ] &&
 	    [ -f "$out/bearssl/inc/bearssl.h" ]; then
 		write_mk "$out/bearssl/inc" "$out/bearssl/libbearssl.a" "$2"
-		say "BearSSL up to date: toolchain/out/bearssl/libbearssl.a ($2)"
+		say "BearSSL up to date: $out/bearssl/libbearssl.a ($2)"
 		exit 0
 	fi
 }
@@ -182,7 +197,7 @@ finish_build() {
 
 # extract TARBALL NAME: unpack once into out/src/NAME, print the tree's path.
 extract() {
-	dir=$out/src/$2
+	dir=$cache/src/$2
 	if [ ! -f "$dir/.complete" ]; then
 		say "extracting $(basename "$1")"
 		case $1 in
@@ -286,12 +301,12 @@ key="debian $BEARSSL_DEB_ORIG_SHA256 | $ccid | $vsum"
 note="Debian source $BEARSSL_DEB_ORIG"
 done_if_built "$key" "$note"
 
-orig=$out/src/$BEARSSL_DEB_ORIG
+orig=$cache/src/$BEARSSL_DEB_ORIG
 if [ ! -f "$orig" ] || [ "$(sha256 "$orig")" != "$BEARSSL_DEB_ORIG_SHA256" ]; then
 	codename=$(. /etc/os-release 2>/dev/null && printf '%s' "${VERSION_CODENAME:-}") || true
 	[ -n "$codename" ] || die "no VERSION_CODENAME in /etc/os-release; set BEARSSL_SRC or BEARSSL_TARBALL"
 
-	apt=$out/apt
+	apt=$out/apt-bearssl
 	rm -rf "$apt"
 	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/dl"
 	# apt downloads as user _apt when root; let it write the download folder.
@@ -369,7 +384,7 @@ if [ ! -f "$orig" ] || [ "$(sha256 "$orig")" != "$BEARSSL_DEB_ORIG_SHA256" ]; th
 	sum=$(sha256 "$apt/dl/$BEARSSL_DEB_ORIG")
 	[ "$sum" = "$BEARSSL_DEB_ORIG_SHA256" ] ||
 		die "$BEARSSL_DEB_ORIG: sha256 $sum, expected $BEARSSL_DEB_ORIG_SHA256 (toolchain/versions)"
-	mkdir -p "$out/src"
+	mkdir -p "$cache/src"
 	mv "$apt/dl/$BEARSSL_DEB_ORIG" "$orig"
 	rm -rf "$apt"
 	say "verified $BEARSSL_DEB_ORIG (sha256 $sum)"

@@ -94,8 +94,26 @@ apt_install() {
 	fi
 }
 
+# cpu NAME: a CPU name of uname -m or gcc -dumpmachine, as make ARCH= names it.
+cpu() {
+	case $1 in
+	amd64* | x86_64*) echo x86_64 ;;
+	arm64* | aarch64*) echo aarch64 ;;
+	arm*) echo armhf ;;
+	i?86*) echo i386 ;;
+	*) echo "${1%%-*}" ;;
+	esac
+}
+
 # 1. CC from the environment
 if [ -n "${CC:-}" ]; then
+	# A compiler for another CPU is for make ARCH=... (toolchain/cross.sh):
+	# written here it would stick as the native compiler of later builds.
+	# shellcheck disable=SC2086
+	m=$(cpu "$(${CC%% *} -dumpmachine 2>/dev/null || echo unknown)")
+	if [ "$m" != "$(cpu "$(uname -m)")" ] && [ "$m" != unknown ]; then
+		die "CC='$CC' builds for $m, not for this $(uname -m) machine; use make ARCH=$m CC='$CC'"
+	fi
 	# shellcheck disable=SC2086  # CC may be several words ("ccache musl-gcc")
 	if is_musl $CC; then
 		write_mk "$CC"

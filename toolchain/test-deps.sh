@@ -1,7 +1,7 @@
 #!/bin/sh
 # toolchain/test-deps.sh - install the programs the tests talk to
 #
-# Usage: sh toolchain/test-deps.sh [--bench]
+# Usage: sh toolchain/test-deps.sh [--bench] [--qemu ARCH]
 # Test peers: haproxy, nginx, openssl, curl, wget, clang with its runtime
 # (libFuzzer, ASan, UBSan), procps, file, python3 (+ yaml), systemd (for
 # systemd-analyze), e2fsprogs (chattr), util-linux (setpriv: a package of
@@ -9,6 +9,9 @@
 # dnsmasq (Debian dnsmasq-base: the binary, no service) and iproute2 (ip,
 # ss), strace (drain.test counts fsyncs), etcd (Debian etcd-server, for
 # tests/e2e/fleet.test). --bench adds busybox and hyperfine.
+# --qemu ARCH (make check ARCH=... for a foreign CPU) adds qemu-user-static
+# and, as root, registers it with binfmt_misc for ARCH (mounted if need be),
+# so ARCH binaries run directly, in a chroot too (flags OPF).
 # When root on Debian or Alpine the missing ones are installed (apt-get or
 # apk); anything already there is skipped. The nginx and haproxy services a
 # fresh install may start are stopped again: the tests run their own
@@ -26,13 +29,55 @@ die() { printf 'toolchain: error: %s\n' "$*" >&2; exit 1; }
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
 bench=n
-for a in "$@"; do
-	case $a in
+qemu=
+while [ $# -gt 0 ]; do
+	case $1 in
 	--bench) bench=y ;;
-	-h | --help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
-	*) printf 'toolchain: test-deps.sh: unknown option %s\nusage: sh toolchain/test-deps.sh [--bench]\n' "$a" >&2; exit 2 ;;
+	--qemu) [ $# -ge 2 ] || { echo "toolchain: test-deps.sh: --qemu needs an ARCH" >&2; exit 2; }
+		qemu=$2; shift ;;
+	-h | --help) sed -n '2,19s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) printf 'toolchain: test-deps.sh: unknown option %s\nusage: sh toolchain/test-deps.sh [--bench] [--qemu ARCH]\n' "$1" >&2; exit 2 ;;
 	esac
+	shift
 done
+
+# binfmt ARCH: as root, make the kernel run ARCH binaries through
+# qemu-user-static. Debian's qemu-user-static ships the registrations in
+# /usr/lib/binfmt.d, but a container starts no systemd-binfmt, and there
+# is none for i386 on an x86_64 machine (whose kernel may still lack IA-32
+# emulation). F: the kernel opens qemu now, so it works inside a chroot;
+# P: qemu gets argv[0] as given, which picks the applet.
+binfmt() {
+	case $1 in
+	aarch64) q=aarch64 ;; armhf) q=arm ;; riscv64) q=riscv64 ;; i386) q=i386 ;;
+	*) return 0 ;;
+	esac
+	d=/proc/sys/fs/binfmt_misc
+	[ -e "$d/qemu-$q" ] && return 0
+	if ! is_root; then
+		say "not root: $1 binaries run through an explicit qemu-$q-static (binfmt_misc needs root)"
+		return 0
+	fi
+	[ -e "$d/register" ] || mount -t binfmt_misc binfmt_misc "$d" 2>/dev/null ||
+		{ say "cannot mount binfmt_misc: $1 binaries run through an explicit qemu-$q-static"; return 0; }
+	if [ -f "/usr/lib/binfmt.d/qemu-$q.conf" ]; then
+		line=$(cat "/usr/lib/binfmt.d/qemu-$q.conf")
+	elif [ "$q" = i386 ]; then
+		# qemu's own magic for 32-bit x86 ELF executables; the -binfmt-P
+		# name tells qemu the P flag is set
+		mkdir -p "$out/qemu"
+		ln -sf "$(command -v qemu-i386-static)" "$out/qemu/i386-binfmt-P"
+		line=':qemu-i386:M::\x7fELF\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x03\x00:\xff\xff\xff\xff\xff\xfe\xfe\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:'"$out/qemu/i386-binfmt-P"':OPF'
+	else
+		say "no binfmt registration for qemu-$q found: $1 binaries run through an explicit qemu-$q-static"
+		return 0
+	fi
+	if printf '%s\n' "$line" >"$d/register" 2>/dev/null; then
+		say "binfmt_misc: $1 binaries now run through qemu-$q-static"
+	else
+		say "binfmt_misc registration of qemu-$q failed: $1 binaries run through an explicit qemu-$q-static"
+	fi
+}
 
 # ---- package names per system ----
 if [ -f /etc/alpine-release ] && command -v apk >/dev/null 2>&1; then
@@ -52,6 +97,7 @@ elif [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
 	fi
 	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd e2fsprogs util-linux dnsmasq-base iproute2 strace etcd-server"
 	[ $bench = n ] || want="$want busybox hyperfine"
+	[ -z "$qemu" ] || want="$want qemu-user-static"
 	installed() {
 		case $1 in
 		busybox) command -v busybox >/dev/null 2>&1 && return 0 ;;
@@ -71,6 +117,7 @@ done
 missing=${missing# }
 if [ -z "$missing" ]; then
 	say "test dependencies present: $want"
+	[ -z "$qemu" ] || binfmt "$qemu"
 	exit 0
 fi
 if ! is_root; then
@@ -122,3 +169,4 @@ for s in nginx haproxy; do
 	fi
 done
 say "installed: $missing"
+[ -z "$qemu" ] || binfmt "$qemu"

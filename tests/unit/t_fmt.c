@@ -29,6 +29,10 @@ main(void)
 	SAME("%u %x %zu %c%c", 4294967295u, 0xbeefu, (size_t)12345, 'o', 'k');
 	SAME("%05d %05d %-5d| %0*lld %3d", 42, -42, 7, 3, 5LL, 1234);
 	SAME("%lld.%02llds", 1LL, 5LL);
+	/* %zu then %s: on a 32-bit CPU a 64-bit read of the size_t would
+	 * also eat the pointer after it */
+	SAME("%zu bytes of %s, %zd", (size_t)65536, "header", (ssize_t)-3);
+	SAME("%zu|%s|%zx|%d", SIZE_MAX, "x", (size_t)0xabc, 7);
 	SAME("100%% %s", "done");
 	n = fmt_sn(small, sizeof(small), "%s", "abcdefgh");
 	ok(n == 8 && !strcmp(small, "abcd"), "truncates to size - 1, returns the full length");

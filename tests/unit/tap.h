@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -36,6 +37,36 @@ ok(int cond, const char *fmt, ...)
 		tap_fails++;
 	return cond;
 }
+
+/* The qemu-user program this test runs under (tests/run exports EMU for
+ * make check ARCH=X on a foreign CPU), or 0 on a real CPU. */
+TAP_UNUSED static const char *
+tap_emulator(void)
+{
+	const char *e = getenv("EMU");
+
+	return e && *e ? e : 0;
+}
+
+/* A "SKIP: prog: what (why)" line, for a check that cannot run here. */
+TAP_UNUSED __attribute__((format(printf, 2, 3))) static int
+tap_skip(const char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("SKIP: %s: ", tap_prog);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" (%s)\n", why);
+	fflush(stdout);
+	return 1;
+}
+
+/* ok(), but under qemu-user the check is skipped, saying why: for what
+ * qemu-user cannot show as a real CPU does. */
+#define ok_real(why, cond, ...) \
+	(tap_emulator() ? tap_skip(why, __VA_ARGS__) : ok(cond, __VA_ARGS__))
 
 TAP_UNUSED static int
 is_int(long long got, long long want, const char *what)
