@@ -44,13 +44,11 @@ static const struct opt drain_opts[] = {
 	  "stop the service even when a depool failed (default: do not, exit 1)" },
 	{ "strict", OPT_STRICT, ARG_NONE, 0,
 	  "a load wait that timed out makes the exit 3 (default: a warning, exit 0)" },
-	{ "fleet-max", OPT_FLEET_MAX, ARG_NUM, "N",
-	  "with --fleet-lock: at most N nodes hold a slot at once (default 1)" },
+	{ "fleet-max", OPT_FLEET_MAX, ARG_NUM, "N", "N slots in all (default 1)" },
 	{ "fleet-ttl", OPT_FLEET_TTL, ARG_DUR, "DUR",
-	  "with --fleet-lock: a slot not kept alive or freed ends after DUR (default 120s)" },
+	  "a slot not freed ends DUR after drain (default 120s)" },
 	{ "fleet-wait", OPT_FLEET_WAIT, ARG_DUR, "DUR",
-	  "with --fleet-lock: wait at most DUR for a slot, then stop anyway, exit 1 "
-	  "(--strict: stop nothing, exit 3) (default 60s)" },
+	  "then stop anyway, exit 1 (--strict: exit 3, no stop) (default 60s)" },
 	{ 0, 0, 0, 0, 0 }
 };
 
@@ -73,10 +71,7 @@ const struct applet applet_drain = {
 		 "SIGTERM or SIGINT cuts a wait short; the kill and the repool still run,\n"
 		 "then the exit is 1. With NOTIFY_SOCKET set (systemd, NotifyAccess=all)\n"
 		 "each step is sent as STATUS=, and EXTEND_TIMEOUT_USEC= while it waits.\n"
-		 "--fleet-lock URL: before step 1, wait for one of --fleet-max slots of\n"
-		 "the fleet in etcd (the key PREFIX/ID, among the N oldest); the slot\n"
-		 "outlives drain until 'repool --fleet-lock URL' frees it or its TTL\n"
-		 "runs out; drain frees it itself when it leaves the node in the pool.",
+		 "With --fleet-lock: first a slot in etcd; 'repool --fleet-lock' frees it.",
 	.exits = "0 to plan, 1 a step failed or a signal, 2 usage, 3 timed out (--strict)",
 	.opts = { drain_opts, pool_opts, load_opts, kill_opts, net_opts, dryrun_opts,
 		  common_opts, fleet_opts },
@@ -259,8 +254,7 @@ step_fleet(int *rc)
 	if (!d.fl.lock)
 		return 0;
 	if (dry_run) {
-		log_info("would wait up to %lldms for one of %lld slots under %s", (long long)
-			 d.fl.wait_ms, d.fl.max, d.fl.lock);
+		log_info("would take a slot at %s", d.fl.lock);
 		return 0;
 	}
 	notify_status("waiting for a fleet slot");

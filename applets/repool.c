@@ -39,8 +39,7 @@ const struct applet applet_repool = {
 		 "Warning: repooling an API target (--haproxy, --repool-url) while the\n"
 		 "service is down sends clients to a dead server. --when-ready URL waits\n"
 		 "until the service answers there first (for ExecStartPost=).\n"
-		 "--fleet-lock URL frees this node's fleet slot (drain --fleet-lock) once\n"
-		 "every target is back (after --when-ready); no target is needed then.",
+		 "With --fleet-lock: then free drain's slot (no target needed).",
 	.exits = "0 all repooled, 1 a target failed, 2 usage, 3 not ready in time",
 	.opts = { repool_opts, pool_opts, net_opts, dryrun_opts, common_opts, fleet_opts, 0 },
 };

@@ -18,10 +18,8 @@ enum { OPT_LOCK = OPTID_FLEET, OPT_ID };
 
 const struct opt fleet_opts[] = {
 	{ "fleet-lock", OPT_LOCK, ARG_STR, "URL",
-	  "etcd v3 endpoint and key prefix (http://etcd:2379/drainbox/web): "
-	  "drain holds a slot there, repool frees it (default: none)" },
-	{ "fleet-id", OPT_ID, ARG_STR, "ID",
-	  "this node's key under the prefix (default: the host name)" },
+	  "etcd URL/PREFIX of the fleet's slots (default: none)" },
+	{ "fleet-id", OPT_ID, ARG_STR, "ID", "key PREFIX/ID (default: the host name)" },
 	{ 0, 0, 0, 0, 0 }
 };
 
@@ -58,8 +56,7 @@ fleet_start(struct fleet *f)
 	while (pl && f->u.path[pl - 1] == '/')
 		pl--;
 	if (!pl || memchr(f->u.path, '?', pl))
-		usage_fail("--fleet-lock: %s: want a key prefix as the path, no query "
-			   "(http://etcd:2379/drainbox/web)", f->lock);
+		usage_fail("--fleet-lock: %s: want a key prefix as the path, no query", f->lock);
 	if (!f->id) {
 		uname(&un);
 		f->id = un.nodename;
@@ -80,7 +77,6 @@ etcd(struct fleet *f, struct net_cfg *nc, const char *path, const char *body, si
 	struct http_req rq = { "POST", &u, 0, body, strlen(body) };
 	struct http_resp r;
 	struct json_val v;
-	char msg[160];
 	int e;
 
 	u.path = path;
@@ -95,10 +91,10 @@ etcd(struct fleet *f, struct net_cfg *nc, const char *path, const char *body, si
 		return 0;
 	}
 	if (r.status != 200) {
-		if (json_get(r.body, r.bodylen, "message", &v) != 1 ||
-		    json_str(&v, msg, sizeof(msg)) < 0)
-			strcpy(msg, "no message");
-		log_err("fleet lock %s: %s: HTTP %d: %s", f->lock, path, r.status, msg);
+		/* a JSON string holds no control byte: shown as it is */
+		json_get(r.body, r.bodylen, "message", &v);
+		log_err("fleet lock %s: %s: HTTP %d %.*s", f->lock, path, r.status,
+			v.n > 160 ? 160 : (int)v.n, v.p ? v.p : "");
 		return 0;
 	}
 	*len = r.bodylen;

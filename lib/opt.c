@@ -248,11 +248,18 @@ help_print(const struct applet *a)
 {
 	char exits[256];
 	const struct opt *g, *p;
+	const char *t, *e;
 	int i;
 
 	out("Usage: %s ", a->name);
 	help_text(a->usage, (int)strlen(a->name) + 8);
-	out("\n%s\n\nOptions:\n", a->about);
+	/* a line at a time: out() holds 1 KiB, and drain's text is longer */
+	for (t = a->about; *t; t = *e ? e + 1 : e) {
+		e = strchr(t, '\n');
+		e = e ? e : t + strlen(t);
+		out("\n%.*s", (int)(e - t), t);
+	}
+	out("\n\nOptions:\n");
 	for (i = 0; i < APPLET_GROUPS && (g = a->opts[i]); i++)
 		for (p = g; p->name || p->id; p++)
 			help_opt(p);

@@ -209,54 +209,22 @@ json_int(const struct json_val *v, long long *out)
 {
 	const char *p = v->p, *e = v->p + v->n;
 	unsigned long long x = 0;
-	int neg = 0;
 
 	if (v->n >= 2 && *p == '"') {
 		p++;
 		e--;
 	}
-	if (p < e && *p == '-') {
-		neg = 1;
-		p++;
-	}
-	if (p == e)
+	if (p == e || e - p > 19)	/* 19 digits cannot overflow 64 bits */
 		return -1;
 	for (; p < e; p++) {
-		if (*p < '0' || *p > '9' || x > (9223372036854775807ULL - 9) / 10 + 1)
+		if (*p < '0' || *p > '9')
 			return -1;
 		x = x * 10 + (unsigned)(*p - '0');
 	}
-	if (x > 9223372036854775807ULL + (unsigned)neg)
+	if (x > 9223372036854775807ULL)
 		return -1;
-	*out = neg ? (long long)(0 - x) : (long long)x;
+	*out = (long long)x;
 	return 0;
-}
-
-int
-json_str(const struct json_val *v, char *out, size_t size)
-{
-	size_t i, o = 0;
-	char c;
-
-	if (v->n < 2 || v->p[0] != '"' || !size)
-		return -1;
-	for (i = 1; i + 1 < v->n; i++) {
-		c = v->p[i];
-		if (c == '\\') {
-			c = v->p[++i];
-			if (c == 'u') {	/* non-ASCII and controls: shown as '?' */
-				i += 4;
-				c = '?';
-			} else if (c == 'n' || c == 'r' || c == 't' || c == 'b' || c == 'f') {
-				c = ' ';
-			}
-		}
-		if (o + 1 >= size)
-			return -1;
-		out[o++] = c;
-	}
-	out[o] = 0;
-	return (int)o;
 }
 
 static const char b64[] =

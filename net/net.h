@@ -403,14 +403,9 @@ struct json_val {
  * past n; bounded recursion; does not block. */
 int json_get(const char *s, size_t n, const char *path, struct json_val *v);
 
-/* An integer, bare (12) or quoted ("12": etcd's int64 fields), that fits
- * long long. Returns 0 and sets *out, or -1. */
+/* A non-negative integer, bare (12) or quoted ("12": etcd's int64
+ * fields), at most 2^63 - 1. Returns 0 and sets *out, or -1. */
 int json_int(const struct json_val *v, long long *out);
-
-/* A string value's text into out (NUL-terminated): \uXXXX escapes become
- * '?' and \n \r \t \b \f a space (for messages). Returns its length, or
- * -1 when v is not a string or out is too small. */
-int json_str(const struct json_val *v, char *out, size_t size);
 
 /* Standard base64 (RFC 4648, '=' padding) of in[0..n) into out,
  * NUL-terminated. Returns the length, or -1 when out is too small. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: 0BSD */
-/* f_json.c - fuzz target for json_get(), json_int(), json_str() and
+/* f_json.c - fuzz target for json_get(), json_int() and
  * base64: the paths drain's etcd code asks for, each result a slice inside
  * the input that is itself one whole JSON value; base64 that decodes must
  * encode back to the same text (one encoding per byte string). */
@@ -20,15 +20,13 @@ static void
 check_value(const char *s, size_t n, const struct json_val *v)
 {
 	struct json_val w;
-	char out[64];
 	long long x;
 
 	if (v->p < s || v->n == 0 || v->p + v->n > s + n)
 		abort();
 	if (json_get(v->p, v->n, "", &w) != 1 || w.p != v->p || w.n != v->n)
 		abort();
-	json_int(v, &x);
-	if (json_str(v, out, sizeof(out)) >= (int)sizeof(out))
+	if (json_int(v, &x) == 0 && x < 0)
 		abort();
 }
 
