@@ -187,9 +187,15 @@ $(HB)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=c99 -D_GNU_SOURCE -O1 -g -Wall -Wextra $(WERROR) -o $@ $<
 
+# the backend, static (musl): PID 1 of tests/e2e/container.test's app image
+$(B)/static/backend: tests/helpers/backend.c
+	@mkdir -p $(@D)
+	$(CC) -std=c99 -D_GNU_SOURCE -Os -static -Wall -Wextra $(WERROR) -o $@ $<
+
 # ---- check ----------------------------------------------------------------------
 TESTBINS = $(UNIT:%=$(B)/unit/host/%) $(UNIT:%=$(B)/unit/musl/%) \
-           $(FUZZ:%=$(B)/fuzz/replay-%) $(HELPERS:%=$(B)/helpers/%)
+           $(FUZZ:%=$(B)/fuzz/replay-%) $(HELPERS:%=$(B)/helpers/%) \
+           $(B)/static/backend
 ifneq ($(TC),)
 # make check ARCH=X: the musl unit tests and the shell tests run the X
 # binaries (under qemu-user for a foreign CPU); the sanitizer unit tests and
@@ -306,3 +312,11 @@ bench: all $(HELPERS:%=$(HB)/helpers/%) $(B)/bench/brun
 	@B=$(B) sh tests/bench/bench.sh
 
 .PHONY: demo bench demo-fleet
+
+# make image   the FROM scratch image of examples/Dockerfile's final stage,
+#              built offline from build/drainbox by podman (or buildah),
+#              named drainbox (NAME=...); prints its ID (tests/e2e/image.sh)
+image: all
+	@B=$(B) sh tests/e2e/image.sh $(NAME)
+
+.PHONY: image

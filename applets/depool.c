@@ -21,7 +21,8 @@ const struct applet applet_depool = {
 		 "              alone is a POST; -d gives a body (with Content-Length, and\n"
 		 "              no Content-Type unless -H gives one)\n"
 		 "--header-file FILE holds one 'Name: value' a line (# and blank lines\n"
-		 "skipped), for tokens that ps must not show. Already depooled is success.\n"
+		 "skipped), for tokens that ps must not show. Already depooled is success;\n"
+		 "an HAProxy server in MAINT (already out) is left so, and said so.\n"
 		 "Every target is tried even when one fails. --repool-url is accepted and\n"
 		 "ignored, so depool and repool can share one set of options.",
 	.exits = "0 every target depooled, 1 a target failed, 2 usage",

@@ -7,6 +7,8 @@
  * It composes the lib/ steps the single applets use (pool_set, load_wait,
  * kill_run), never their mains. Under systemd it reports each step with
  * STATUS= and keeps TimeoutStopSec away with EXTEND_TIMEOUT_USEC=.
+ * In a stop that happens whatever drain does (ExecStop=, --in-stop), a
+ * failed depool does not make it refuse: see stop_context().
  * Exit: 0 the stop went to plan, 1 a step failed (or a signal cut a wait
  * short), 2 usage, 3 the load wait timed out and --strict was given. */
 #include <limits.h>
@@ -25,6 +27,7 @@ enum {
 	OPT_NO_REPOOL,
 	OPT_FORCE,
 	OPT_STRICT,
+	OPT_IN_STOP,
 	OPT_FLEET_MAX,
 	OPT_FLEET_TTL,
 	OPT_FLEET_WAIT
@@ -42,6 +45,9 @@ static const struct opt drain_opts[] = {
 	  "leave health files depooled after the kill (default: rename them back)" },
 	{ "force", OPT_FORCE, ARG_NONE, 0,
 	  "stop the service even when a depool failed (default: do not, exit 1)" },
+	{ "in-stop", OPT_IN_STOP, ARG_NONE, 0,
+	  "run as part of a stop that happens anyway (a Kubernetes preStop hook): "
+	  "a failed depool does not stop the drain (default: only under ExecStop=)" },
 	{ "strict", OPT_STRICT, ARG_NONE, 0,
 	  "a load wait that timed out makes the exit 3 (default: a warning, exit 0)" },
 	{ "fleet-max", OPT_FLEET_MAX, ARG_NUM, "N", "N slots in all (default 1)" },
@@ -59,15 +65,19 @@ const struct applet applet_drain = {
 	.about = "The graceful stop in one process, each step logged:\n"
 		 "  1. depool every target (-f, --haproxy, --depool-url), as depool does;\n"
 		 "     if one fails, put back what was depooled, stop nothing, exit 1\n"
-		 "     (--force stops anyway);\n"
+		 "     (--force stops anyway). Run by hand, it refuses; but under\n"
+		 "     systemd's ExecStop= (INVOCATION_ID with $MAINPID or $SERVICE_RESULT)\n"
+		 "     or with --in-stop (a preStop hook) the stop happens whatever\n"
+		 "     drain does: it depools what it can, does steps 2-5 all the same\n"
+		 "     and exits 1 naming what failed;\n"
 		 "  2. grace: the balancer needs its check interval x fall count to see\n"
 		 "     the node gone; no idle read counts before --grace has passed;\n"
 		 "  3. wait until the load source (-u, --tcp, --load-haproxy; optional)\n"
 		 "     reads at most --max, as waitload does; a timeout is a warning;\n"
 		 "  4. stop the service as pidkill does (PIDs, -p, -n, else $MAINPID);\n"
-		 "  5. repool the health files (-f). API targets (--haproxy, --depool-url)\n"
-		 "     stay depooled: the service is down; 'repool --when-ready URL ...'\n"
-		 "     in ExecStartPost= puts them back once it answers.\n"
+		 "  5. repool the health files (-f) it depooled (an operator's stay). API\n"
+		 "     targets (--haproxy, --depool-url) stay depooled: the service is down;\n"
+		 "     'repool --when-ready URL ...' in ExecStartPost= puts them back.\n"
 		 "SIGTERM or SIGINT cuts a wait short; the kill and the repool still run,\n"
 		 "then the exit is 1. With NOTIFY_SOCKET set (systemd, NotifyAccess=all)\n"
 		 "each step is sent as STATUS=, and EXTEND_TIMEOUT_USEC= while it waits.\n"
@@ -84,10 +94,11 @@ static struct {
 	struct kill_cfg kc;
 	struct pool_cfg one;		/* one target at a time (depool_one) */
 	int64_t grace_ms;
-	int no_kill, no_repool, force, strict;
+	int no_kill, no_repool, force, strict, in_stop;
 	int wait_opts;			/* -m -i -t --stable --metric --gone-is-idle seen */
 	int kill_opts;			/* --pid -p -n -a -s or a PID seen */
 	char changed[POOL_MAX_TARGETS];	/* depooled by this run */
+	char why[64];			/* what failed, for the last line */
 	long long last_load;		/* for STATUS= while waiting */
 	int64_t t0;
 	struct fleet fl;		/* --fleet-lock */
@@ -112,6 +123,7 @@ drain_opt(const struct optstate *o, int id)
 	case OPT_NO_REPOOL: d.no_repool = 1; return;
 	case OPT_FORCE: d.force = 1; return;
 	case OPT_STRICT: d.strict = 1; return;
+	case OPT_IN_STOP: d.in_stop = 1; return;
 	case OPT_FLEET_MAX:
 		if (o->num < 1)
 			usage_die(&applet_drain, "--fleet-max: must be at least 1");
@@ -287,7 +299,8 @@ step_fleet(int *rc)
 static int
 target_set(int i, int depool)
 {
-	d.one.sync_later = depool;
+	d.one.sync_later = depool || d.pc.sync_later;
+	d.one.marks = 1;	/* what this run renames out, repool --if-drained may mend */
 	d.one.suffix = d.pc.suffix;
 	d.one.body = d.pc.body;
 	memcpy(d.one.hdrs, d.pc.hdrs, sizeof(d.one.hdrs));
@@ -323,12 +336,31 @@ depool_undo(void)
 	return rc;
 }
 
+/* Why a failed depool must not stop the drain, or 0 when drain should
+ * refuse. Under ExecStop= systemd kills the service when drain exits,
+ * whatever its exit (KillMode=), and the kubelet sends SIGTERM when a
+ * preStop hook ends: refusing would only skip the grace and the load wait
+ * (measured: systemctl stop took 46 ms, a request in flight failed). systemd
+ * sets INVOCATION_ID in every process of a unit, and $SERVICE_RESULT only in
+ * ExecStop= and ExecStopPost= ($MAINPID too when the main process lives); a
+ * login session may have INVOCATION_ID alone, and a preStop hook cannot be
+ * told from `kubectl exec`, hence --in-stop. */
+static const char *
+stop_context(void)
+{
+	if (d.in_stop)
+		return "--in-stop";
+	if (getenv("INVOCATION_ID") && (getenv("SERVICE_RESULT") || getenv("MAINPID")))
+		return "under ExecStop=";
+	return 0;
+}
+
 /* Returns 0 to go on with the stop, or the exit code to stop drain with. */
 static int
 step_depool(int *rc)
 {
-	struct stat st;
-	int i, n = 0, bad = 0, before;
+	const char *ctx = stop_context();
+	int i, n = 0, bad = 0;
 
 	notify_status("depooling");
 	notify_extend(d.nc.request_ms * d.pc.n + DRAIN_SLACK_MS);
@@ -336,9 +368,10 @@ step_depool(int *rc)
 		if (d.pc.t[i].kind == POOL_URL && !d.pc.t[i].depool)
 			continue;
 		n++;
-		before = d.pc.t[i].kind != POOL_FILE || lstat(d.pc.t[i].arg, &st) == 0;
+		/* changed: what this run depooled, the only targets it may put
+		 * back (an operator's depool or MAINT is left as found) */
 		if (target_set(i, 1) == EX_OK)
-			d.changed[i] = (char)(before && !dry_run);
+			d.changed[i] = (char)d.one.t[0].changed;
 		else
 			bad++;
 	}
@@ -347,9 +380,16 @@ step_depool(int *rc)
 			 n, plural(n));
 		return 0;
 	}
+	fmt_sn(d.why, sizeof(d.why), "%d of %d target%s failed to depool", bad, n, plural(n));
 	if (d.force) {
-		log_err("%d of %d target%s failed to depool; stopping anyway (--force)",
-			bad, n, plural(n));
+		log_err("%s; stopping anyway (--force)", d.why);
+		*rc = EX_FAIL;
+		return 0;
+	}
+	if (ctx) {
+		log_err("%s; going on with the stop (%s: it happens whatever drain does)",
+			d.why, ctx);
+		notify_status("depool failed; going on with the stop");
 		*rc = EX_FAIL;
 		return 0;
 	}
@@ -523,10 +563,28 @@ api_stays(void)
 		 n, plural(n), n == 1 ? "s" : "", n == 1 ? "it" : "them");
 }
 
+/* How many health files this run depooled; says which it left as found. */
+static int
+files_changed(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < d.pc.n; i++) {
+		if (d.pc.t[i].kind != POOL_FILE)
+			continue;
+		if (d.changed[i])
+			n++;
+		else
+			log_info("%s: left as drain found it (this run did not depool it)",
+				 d.pc.t[i].arg);
+	}
+	return n;
+}
+
 static void
 step_repool(int *rc)
 {
-	int n = pool_count(&d.pc, 0, POOL_FILE), i;
+	int n = files_changed(), i, bad = 0;
 
 	if (n && (d.no_repool || d.no_kill)) {
 		if (!dry_run)
@@ -535,13 +593,17 @@ step_repool(int *rc)
 			 d.no_repool ? "--no-repool" : "--no-kill: the service still runs");
 	} else if (n && dry_run) {
 		for (i = 0; i < d.pc.n; i++)
-			if (d.pc.t[i].kind == POOL_FILE)
+			if (d.pc.t[i].kind == POOL_FILE && d.changed[i])
 				log_info("would rename %s%s back to %s", d.pc.t[i].arg,
 					 d.pc.suffix, d.pc.t[i].arg);
 	} else if (n) {
 		notify_status("repooling %d health file%s", n, plural(n));
 		d.pc.sync_later = 1;	/* back where it began: see target_set */
-		if (pool_set(&d.pc, &d.nc, 0, POOL_FILE) == EX_OK)
+		for (i = 0; i < d.pc.n; i++)
+			if (d.pc.t[i].kind == POOL_FILE && d.changed[i] &&
+			    target_set(i, 0) != EX_OK)
+				bad++;
+		if (!bad)
 			log_info("repooled %d health file%s", n, plural(n));
 		else
 			*rc = EX_FAIL;
@@ -576,7 +638,7 @@ drain_finish(int rc, int timed_out)
 	if (rc == EX_OK)
 		log_info("%s in %s", dry_run ? "dry run done" : "done", a);
 	else
-		log_warn("finished in %s, exit %d", a, rc);
+		log_warn("finished in %s, exit %d%s%s", a, rc, *d.why ? ": " : "", d.why);
 	notify_status(rc == EX_OK ? "done" : "finished, exit %d", rc);
 	return rc;
 }

@@ -3,14 +3,16 @@
  * PATH.disabled back to PATH, set an HAProxy server to state ready, or call
  * a balancer's HTTP API (--repool-url); with --when-ready URL only once the
  * service answers 2xx there (the form for ExecStartPost=). The work is
- * pool_set() and pool_wait_ready() in lib/pool.c.
+ * pool_set() and pool_wait_ready() in lib/pool.c. --if-drained repools only
+ * the files a drain depooled (its markers, lib/mark.c); an HAProxy server
+ * in MAINT is left so unless --force.
  * Exit: 0 every target repooled (or already was), 1 a target failed,
  * 2 usage, 3 --when-ready timed out (nothing repooled). */
 #include "lib/lib.h"
 
 static int repool_main(int argc, char **argv);
 
-enum { REPOOL_WHEN_READY = OPTID_APPLET };
+enum { REPOOL_WHEN_READY = OPTID_APPLET, REPOOL_IF_DRAINED, REPOOL_FORCE };
 
 static const struct opt repool_opts[] = {
 	{ "when-ready", REPOOL_WHEN_READY, ARG_STR, "URL",
@@ -18,6 +20,11 @@ static const struct opt repool_opts[] = {
 	{ "interval", 'i', ARG_DUR, "DUR", "try --when-ready every DUR (default 1s)" },
 	{ "timeout", 't', ARG_DUR, "DUR",
 	  "give up, exit 3, after DUR (default 30s)" },
+	{ "if-drained", REPOOL_IF_DRAINED, ARG_NONE, 0,
+	  "only files a drain depooled and left so, by its marker in /run/drainbox "
+	  "(ExecStartPre=; default: every -f)" },
+	{ "force", REPOOL_FORCE, ARG_NONE, 0,
+	  "set an HAProxy server in MAINT ready too (default: leave it)" },
 	{ 0, 0, 0, 0, 0 }
 };
 
@@ -39,6 +46,7 @@ const struct applet applet_repool = {
 		 "Warning: repooling an API target (--haproxy, --repool-url) while the\n"
 		 "service is down sends clients to a dead server. --when-ready URL waits\n"
 		 "until the service answers there first (for ExecStartPost=).\n"
+		 "A server in MAINT is an operator's: left so unless --force.\n"
 		 "With --fleet-lock: then free drain's slot (no target needed).",
 	.exits = "0 all repooled, 1 a target failed, 2 usage, 3 not ready in time",
 	.opts = { repool_opts, pool_opts, net_opts, dryrun_opts, common_opts, fleet_opts, 0 },
@@ -77,6 +85,12 @@ repool_main(int argc, char **argv)
 			timeout = o.ms;
 			timing = 1;
 			break;
+		case REPOOL_IF_DRAINED:
+			pc.if_drained = 1;
+			break;
+		case REPOOL_FORCE:
+			pc.force = 1;
+			break;
 		default:
 			if (!pool_opt(&pc, &o, id) && !net_opt(&nc, &o, id) &&
 			    !fleet_opt(&fl, &o, id) &&
@@ -86,6 +100,9 @@ repool_main(int argc, char **argv)
 	}
 	if (timing && !ready)
 		usage_die(&applet_repool, "--interval and --timeout go with --when-ready");
+	if (pc.if_drained && pool_count(&pc, 0, POOL_HAPROXY | POOL_URL))
+		usage_die(&applet_repool, "--if-drained mends health files (-f) only: an API "
+			  "target comes back with --when-ready");
 	if (!fl.lock || pool_count(&pc, 0, POOL_ALL))
 		pool_start(&pc, 0);
 	fleet_start(&fl);

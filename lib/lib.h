@@ -360,8 +360,9 @@ struct pool_target {
 	int kind;		/* POOL_FILE, POOL_HAPROXY or POOL_URL */
 	int depool;		/* POOL_URL: 1 from --depool-url, 0 --repool-url */
 	int changed;		/* set by pool_set(): 1 when it changed this target
-				 * (renamed; HAProxy or the API said yes), 0 when
-				 * it was already so, failed, or --dry-run */
+				 * (renamed; HAProxy or the API said yes) or, with
+				 * --dry-run, would have; 0 when it was already
+				 * so, was left (MAINT, --if-drained), or failed */
 	const char *arg;	/* the option's argument (argv, not copied);
 				 * POOL_FILE: the path */
 	union {
@@ -385,6 +386,11 @@ struct pool_cfg {
 	size_t hdrlen;
 	int sync_later;		/* renames are not fsynced: pool_sync() does it,
 				 * if the caller wants them to last */
+	int marks;		/* drain: a file it renames out gets a marker
+				 * (mark.c); else a depool drops the marker */
+	int if_drained;		/* repool --if-drained: only files with a
+				 * marker that matches (mark_check) */
+	int force;		/* repool --force: a server in MAINT too */
 };
 #define POOL_CFG_INIT { .suffix = ".disabled" }
 
@@ -421,6 +427,35 @@ int pool_set(struct pool_cfg *c, struct net_cfg *n, int depool, unsigned kinds);
  * last through a crash (pool_set does it at once unless c->sync_later).
  * A failure is a warning. */
 void pool_sync(const struct pool_cfg *c);
+
+/* ---- drain's markers (mark.c) --------------------------------------------- */
+
+/* Where drain records the health files it depooled, so that `repool
+ * --if-drained` puts back only those; the environment variable
+ * DRAINBOX_RUN_DIR overrides it (tests). Trusted only when owned by root
+ * (or the caller) and not writable by group or others. */
+#define MARK_DIR "/run/drainbox"
+
+enum { MARK_BAD = -2, MARK_STALE = -1, MARK_NONE = 0, MARK_OK = 1 };
+
+/* After drain renamed path to moved: records the file now at moved
+ * (device, inode, ctime) in a marker, creating the directory (0755) if need
+ * be. 0, or -1 after a line saying what failed (the stop goes on): a
+ * warning, or info when there is no such directory's parent or it is
+ * read-only (a container, an initramfs). */
+int mark_set(const char *path, const char *moved);
+
+/* Is moved still the file drain renamed from path? MARK_OK yes; MARK_NONE
+ * no marker; MARK_STALE a marker whose file has changed since (logged:
+ * drop it); MARK_BAD an untrusted or unreadable marker or directory
+ * (logged as an error; left as it is). Never follows a symlink, never
+ * blocks on a FIFO. */
+int mark_check(const char *path, const char *moved);
+
+/* Removes the marker for moved, if there is one. One that cannot be
+ * removed (not root) is a warning when warn is set: after a depool that
+ * renamed nothing it may still let `repool --if-drained` repool. */
+void mark_drop(const char *path, const char *moved, int warn);
 
 /* GETs url every interval_ms until it answers 2xx (EX_OK), until
  * timeout_ms (EX_TIMEOUT), or until stop_signal (EX_FAIL). Failures are

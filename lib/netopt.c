@@ -158,6 +158,7 @@ net_action(int code)
 	case NET_ETIMEDOUT_SEND: case -EPIPE:
 		return "send";
 	case NET_ETIMEDOUT_RECV: case -ECONNRESET: case NET_ETRUNC:
+	case NET_EHAEMPTY:
 		return "receive";
 	case NET_ETIMEDOUT_TLS: case NET_ENOTLS:
 		return "tls";

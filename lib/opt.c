@@ -248,18 +248,18 @@ help_print(const struct applet *a)
 {
 	char exits[256];
 	const struct opt *g, *p;
-	const char *t, *e;
-	int i;
+	const char *t;
+	int i, n;
 
 	out("Usage: %s ", a->name);
 	help_text(a->usage, (int)strlen(a->name) + 8);
-	/* a line at a time: out() holds 1 KiB, and drain's text is longer */
-	for (t = a->about; *t; t = *e ? e + 1 : e) {
-		e = strchr(t, '\n');
-		e = e ? e : t + strlen(t);
-		out("\n%.*s", (int)(e - t), t);
+	out("\n");
+	for (t = a->about; *t; t += n) {	/* a line at a time: out() cuts at 1 KB */
+		n = (int)strcspn(t, "\n");
+		out("%.*s\n", n, t);
+		n += t[n] == '\n';
 	}
-	out("\n\nOptions:\n");
+	out("\nOptions:\n");
 	for (i = 0; i < APPLET_GROUPS && (g = a->opts[i]); i++)
 		for (p = g; p->name || p->id; p++)
 			help_opt(p);

@@ -6,7 +6,11 @@
  * ready` on the runtime API, and any HTTP control API called with 'METHOD
  * URL', a body and headers (from -H or a header file, so tokens need not
  * show in ps). Each step tries every target, logs one line per target and
- * returns EX_OK or EX_FAIL; --dry-run only says what each would do. */
+ * returns EX_OK or EX_FAIL; --dry-run only says what each would do.
+ * An operator's depool is never undone: an HAProxy server's state is read
+ * first and one in MAINT is left as it is (a repool sets it ready only
+ * with --force); drain's renames leave markers (mark.c) so that `repool
+ * --if-drained` puts back only what a drain took out. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -497,6 +501,41 @@ file_neither(const char *from, const char *to)
 		log_err("%s, %s: neither exists; changed nothing", from, to);
 }
 
+/* The markers (mark.c) after a file target reached the wanted state: a
+ * repool is done with it; drain's depool records what it renamed; a
+ * depool by hand makes the depool the operator's, so a marker left by a
+ * drain that was cut short must not put the file back. */
+static void
+file_marks(const struct pool_cfg *c, const char *path, const char *alt, int depool,
+	   int renamed)
+{
+	if (dry_run)
+		return;
+	if (depool && c->marks) {
+		if (renamed)
+			mark_set(path, alt);
+		return;
+	}
+	mark_drop(path, alt, depool);	/* a repool's file is back anyway */
+}
+
+/* repool --if-drained: 1 when alt holds the file a drain renamed, 0 when
+ * it is to stay depooled, -1 when the marker cannot be trusted. */
+static int
+file_drained(const char *path, const char *alt)
+{
+	int m = mark_check(path, alt);
+
+	if (m == MARK_OK)
+		return 1;
+	if (m == MARK_STALE && !dry_run)
+		mark_drop(path, alt, 0);
+	log_info("%s left depooled: %s", path, m == MARK_NONE ?
+		 "no drain depooled it (no marker; an operator's depool stays)" :
+		 "not the file a drain depooled");
+	return m == MARK_BAD ? -1 : 0;
+}
+
 static int
 file_set(const struct pool_cfg *c, const struct pool_target *t, int depool)
 {
@@ -519,11 +558,14 @@ file_set(const struct pool_cfg *c, const struct pool_target *t, int depool)
 	}
 	if (!f) {
 		log_info("%s already %s", t->arg, depool ? "depooled" : "pooled");
+		file_marks(c, t->arg, alt, depool, 0);
 		return 0;
 	}
+	if (!depool && c->if_drained && (f = file_drained(t->arg, alt)) <= 0)
+		return f;
 	if (dry_run) {
 		log_info("would rename %s to %s", from, to);
-		return 0;
+		return 1;
 	}
 	if (rename_noreplace(from, to) < 0) {
 		log_err("%s: rename to %s: %s", from, to, net_strerror(errno));
@@ -532,25 +574,92 @@ file_set(const struct pool_cfg *c, const struct pool_target *t, int depool)
 	if (!c->sync_later)
 		dir_sync(t->arg);
 	log_info("renamed %s to %s", from, to);
+	file_marks(c, t->arg, alt, depool, 1);
 	return 1;
 }
 
 /* ---- HAProxy ----------------------------------------------------------------- */
 
-/* Success is an empty answer (or only blanks); any text is the error. */
+struct ha_find {
+	const char *be, *srv;
+	struct hap_server *s;
+};
+
 static int
-haproxy_set(const struct pool_target *t, struct net_cfg *n, int depool)
+ha_found(void *arg, const struct hap_server *s)
+{
+	struct ha_find *f = arg;
+
+	if (!hap_server_is(s, f->be, f->srv))
+		return 0;
+	*f->s = *s;	/* its name slices die with the buffer: not used */
+	return 1;
+}
+
+/* The server's state from `show servers state BACKEND` into *s, read as
+ * it comes (a backend of any size); 0, or -1 after an error naming what
+ * failed. */
+static int
+haproxy_state(const struct pool_target *t, struct net_cfg *n, struct hap_server *s)
+{
+	char buf[POOL_HA_ANSWER], be[POOL_MAX_SERVER + 1], show[POOL_SHOW + 1];
+	struct ha_find f;
+	struct deadline dl = deadline_in(n->request_ms);
+	int r;
+
+	f.srv = strchr(t->u.ha.server, '/') + 1;
+	fmt_sn(be, sizeof(be), "%.*s", (int)(f.srv - 1 - t->u.ha.server), t->u.ha.server);
+	f.be = be;
+	f.s = s;
+	s->admin = ~0u;	/* found: a 16-bit mask */
+	r = haproxy_state_walk(t->u.ha.spec, be, buf, sizeof(buf), &dl, ha_found, &f);
+	if (r == 0 && s->admin != ~0u)
+		return 0;
+	if (r == 0)
+		log_err("haproxy %s: no such server in backend %s", t->u.ha.server, be);
+	else if (r == NET_EHASTATE && *buf)
+		log_err("haproxy %s: show servers state: %s", t->u.ha.server,
+			show_text(show, sizeof(show), buf, strlen(buf)));
+	else
+		log_err("haproxy %s: %s: %s: %s", t->u.ha.server, t->u.ha.spec,
+			r == -EINVAL ? "command" : r == NET_EHASTATE ? "show servers state" :
+			net_action(r), net_strerror(r));
+	return -1;
+}
+
+/* Reads the server's state first: MAINT (an operator's, or HAProxy's own)
+ * is already out of the pool, so a depool leaves it, and so does a repool
+ * unless --force (c->force); a server already in the wanted state is left
+ * as it is. Then `set server BE/SRV state drain|ready`, whose success is an
+ * empty answer (a newline); any text is the error. */
+static int
+haproxy_set(const struct pool_cfg *c, const struct pool_target *t,
+	    struct net_cfg *n, int depool)
 {
 	const char *state = depool ? "drain" : "ready";
 	char cmd[POOL_MAX_SERVER + 40], ans[POOL_HA_ANSWER], show[POOL_SHOW + 1];
+	struct hap_server s;
 	struct deadline dl;
 	int r;
 
+	if (haproxy_state(t, n, &s) < 0)
+		return -1;
+	if ((s.admin & HAP_ADMIN_MAINT) && (depool || !c->force)) {
+		log_info("haproxy %s: in MAINT (admin state %u), left as it is: %s",
+			 t->u.ha.server, s.admin, depool ? "already out of the pool" :
+			 "an operator's (--force sets it ready)");
+		return 0;
+	}
+	if (!(s.admin & HAP_ADMIN_MAINT) && !(s.admin & HAP_ADMIN_DRAIN) == !depool) {
+		log_info("haproxy %s: already %s", t->u.ha.server,
+			 depool ? "draining" : "ready");
+		return 0;
+	}
 	fmt_sn(cmd, sizeof(cmd), "set server %s state %s", t->u.ha.server, state);
 	if (dry_run) {
 		log_info("haproxy %s: would send '%s' to %s", t->u.ha.server, cmd,
 			 t->u.ha.spec);
-		return 0;
+		return 1;
 	}
 	dl = deadline_in(n->request_ms);
 	r = haproxy_cmd(t->u.ha.spec, cmd, ans, sizeof(ans), &dl);
@@ -563,7 +672,8 @@ haproxy_set(const struct pool_target *t, struct net_cfg *n, int depool)
 		log_err("haproxy %s: state %s: %s", t->u.ha.server, state, show);
 		return -1;
 	}
-	log_info("haproxy %s: state %s", t->u.ha.server, state);
+	log_info("haproxy %s: state %s%s", t->u.ha.server, state,
+		 s.admin & HAP_ADMIN_MAINT ? " (was in MAINT: --force)" : "");
 	return 1;
 }
 
@@ -602,7 +712,7 @@ url_set(const struct pool_cfg *c, const struct pool_target *t, struct net_cfg *n
 	if (dry_run) {
 		log_info("would send %s%s%s", label, c->body ? " with a body" : "",
 			 c->hdrlen ? " and headers" : "");
-		return 0;
+		return 1;
 	}
 	memset(&rq, 0, sizeof(rq));
 	rq.method = t->u.http.method;
@@ -624,7 +734,8 @@ url_set(const struct pool_cfg *c, const struct pool_target *t, struct net_cfg *n
 
 /* ---- the step ---------------------------------------------------------------- */
 
-/* 1 changed, 0 nothing to do (already so, or a dry run), -1 failed. */
+/* 1 changed (or, in a dry run, would change), 0 nothing to do (already
+ * so), -1 failed. */
 static int
 target_set(const struct pool_cfg *c, const struct pool_target *t,
 	   struct net_cfg *n, int depool)
@@ -633,7 +744,7 @@ target_set(const struct pool_cfg *c, const struct pool_target *t,
 	case POOL_FILE:
 		return file_set(c, t, depool);
 	case POOL_HAPROXY:
-		return haproxy_set(t, n, depool);
+		return haproxy_set(c, t, n, depool);
 	}
 	return url_set(c, t, n);
 }

@@ -47,6 +47,8 @@ static const char *const net_words[] = {
 	W(NET_ETOOMANY1XX,	"too many 1xx interim responses"),
 	W(NET_EREQBIG,		"request too long"),
 	W(NET_EHAPROXY,		"HAProxy answer too long"),
+	W(NET_EHAEMPTY,		"closed without an answer (HAProxy always sends at least a newline)"),
+	W(NET_EHASTATE,		"malformed or truncated answer"),
 	W(NET_ENOTIFY,		"NOTIFY_SOCKET is malformed"),
 	W(NET_ETLS_CA,		"CA bundle: no usable certificate"),
 	W(NET_ETLS_CERT,	"client certificate: unreadable or malformed"),

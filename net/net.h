@@ -71,6 +71,8 @@ enum {
 	NET_ETOOMANY1XX,	/* too many 1xx interim responses */
 	NET_EREQBIG,		/* request does not fit the request buffer */
 	NET_EHAPROXY,		/* HAProxy answer too long for the buffer */
+	NET_EHAEMPTY,		/* HAProxy closed without a byte of answer */
+	NET_EHASTATE,		/* not a `show servers state` dump, or a bad one */
 	NET_ENOTIFY,		/* NOTIFY_SOCKET is malformed */
 	NET_ETLS_CA,		/* CA bundle: no usable certificate */
 	NET_ETLS_CERT,		/* client certificate: unreadable or malformed */
@@ -371,10 +373,85 @@ extern const char *http_user_agent;
 
 /* Sends one command line (no newline needed) to the runtime API at spec (as
  * conn_open_spec), reads the answer until the server closes, stores it
- * NUL-terminated in buf. Returns its length, NET_EHAPROXY when it does not
- * fit in size - 1 bytes, or a negative code. Blocks until done or dl. */
+ * NUL-terminated in buf. Returns its length (at least 1: HAProxy always
+ * answers at least a newline), NET_EHAEMPTY when the peer closed without a
+ * byte, NET_EHAPROXY when the answer does not fit in size - 1 bytes, or a
+ * negative code. Blocks until done or dl. */
 int haproxy_cmd(const char *spec, const char *cmd, char *buf, size_t size,
 		const struct deadline *dl);
+
+/* The answer to `show servers state [BACKEND]` (format version 1): a line
+ * "1", a "# be_id be_name srv_id srv_name ..." header naming the columns
+ * (found by name, so columns HAProxy adds later do no harm), one line per
+ * server, then an empty line. A reader that never allocates, never writes
+ * to the answer, never reads past len, and copes with any bytes:
+ *     struct hap_state it; struct hap_server s;
+ *     if (hap_state_begin(&it, buf, len) < 0) -> not a state dump (an
+ *         error text such as "Can't find backend.", or garbage)
+ *     while ((r = hap_state_next(&it, &s)) > 0) -> use s
+ *     r < 0 -> a malformed or truncated line (the walk cannot go on)
+ * srv_admin_state is a mask: HAP_ADMIN_MAINT bits mean no traffic at all
+ * (forced, inherited from a tracked server, or a resolution failure; the
+ * configuration's `disabled` sets 0x04 with 0x01, and 0x04 alone is a
+ * server `state ready` has brought back), HAP_ADMIN_DRAIN bits no new
+ * traffic. */
+#define HAP_ADMIN_MAINT 0x23	/* SRV_ADMF_FMAINT | IMAINT | RMAINT */
+#define HAP_ADMIN_DRAIN 0x18	/* SRV_ADMF_FDRAIN | IDRAIN */
+#define HAP_STATE_COLS 64	/* header columns looked at, at most */
+
+enum { HAP_OP_STOPPED, HAP_OP_STARTING, HAP_OP_RUNNING, HAP_OP_STOPPING };
+
+struct hap_server {
+	const char *be, *name;	/* slices of the answer, not NUL-terminated */
+	size_t belen, namelen;
+	long be_id, srv_id;
+	int op_state;		/* srv_op_state: HAP_OP_* (0-3) */
+	unsigned admin;		/* srv_admin_state: a mask, see above */
+};
+
+/* The columns read, by their header names: be_id be_name srv_id srv_name
+ * srv_op_state srv_admin_state. */
+enum hap_col { HAP_COL_BE_ID, HAP_COL_BE, HAP_COL_SRV_ID, HAP_COL_SRV, HAP_COL_OP,
+	       HAP_COL_ADMIN, HAP_COL_N };
+
+struct hap_state {		/* an iterator over one answer */
+	const char *p, *end;	/* the next line; NULL once the dump ended */
+	int col[HAP_COL_N];	/* where each column is, 0-based */
+	int ncols;		/* a server line needs this many fields */
+};
+
+/* Checks the version line and the header of buf[0..len); 0, or -1 when it
+ * is not a version-1 dump with the columns above. */
+int hap_state_begin(struct hap_state *it, const char *buf, size_t len);
+
+/* The next server line into *s: 1, 0 at the end (the empty line, or the
+ * end of the buffer), -1 for a line without its '\n', with too few fields,
+ * or with a state or id that is not a small decimal number. */
+int hap_state_next(struct hap_state *it, struct hap_server *s);
+
+/* 1 when s is server srv of backend be (names, or "#ID" for a numeric id). */
+int hap_server_is(const struct hap_server *s, const char *be, const char *srv);
+
+/* Finds server srv of backend be in an answer held whole: 1 found (*s
+ * set), 0 not there, -1 not a dump or malformed. */
+int hap_state_find(const char *buf, size_t len, const char *be, const char *srv,
+		   struct hap_server *s);
+
+/* Called for each server; nonzero stops the walk (a negative value is
+ * returned by haproxy_state_walk as its result, a positive one as 0). */
+typedef int (*hap_state_fn)(void *arg, const struct hap_server *s);
+
+/* Sends `show servers state BACKEND` to the runtime API at spec and calls
+ * fn for each server as the answer comes in, so a backend of any size is
+ * read with buf holding only a few lines (a line longer than size - 1 is
+ * NET_EHAPROXY). Returns 0 when the dump was read to its end (or fn
+ * stopped it), NET_EHAEMPTY for no byte of answer, NET_EHASTATE for an
+ * answer that is not a dump (then buf holds its start, NUL-terminated:
+ * HAProxy's error text, such as "Can't find backend.") or a dump with a
+ * bad or missing line (buf empty), -EINVAL for a backend name unfit for a
+ * command line, or another negative code. Blocks until done or dl. */
+int haproxy_state_walk(const char *spec, const char *backend, char *buf, size_t size,
+		       const struct deadline *dl, hap_state_fn fn, void *arg);
 
 /* ---- systemd notification (sdnotify.c) ---------------------------------- */
 

@@ -117,3 +117,7 @@ test_cleanup() {
 	done
 	SPAWNED=
 }
+
+# drain's markers (lib/mark.c) go to the test's own directory, never /run
+DRAINBOX_RUN_DIR=$PWD/.drainbox-run
+export DRAINBOX_RUN_DIR

@@ -3,24 +3,31 @@
  * behind HAProxy that drain must stop without dropping a request. Host cc,
  * single file, no lib/ linkage; runs on the build machine only.
  *
- * Usage: backend [-p PORT] [-f HEALTHFILE] [-t SECONDS]
+ * Usage: backend [-p PORT] [-f HEALTHFILE] [-t SECONDS] [-n] [-w MS]
  *   -p PORT        listen on 127.0.0.1:PORT (default 0: the kernel picks)
  *   -f HEALTHFILE  GET /status answers 200 while this file exists, else 503
  *                  (without -f: always 200)
  *   -t SECONDS     exit (0) after SECONDS whatever happens (default 300)
+ *   -n             send READY=1 to $NOTIFY_SOCKET first (a Type=notify
+ *                  unit under a real systemd, tests/e2e/systemd.test)
+ *   -w MS          then wait MS before listening: an app that says it is
+ *                  ready before it answers (default 0)
  * Prints the port and a newline on stdout, flushes, then serves, in one
  * process with one poll(2) loop (up to 1000 connections at once):
  *   GET /work?ms=N   200 "done" after N milliseconds (0..600000); counts
  *                    as in flight until answered
  *   GET /load        200, the number of /work requests in flight as a bare
- *                    integer (HHVM /check-load style)
+ *   GET /check-load  integer (HHVM /check-load style)
+ *   GET /health      200 "ok" (an app's liveness URL)
  *   GET /status      200 "ok" or 503 "down", by HEALTHFILE (for HAProxy's
  *                    `option httpchk GET /status`)
  *   anything else    404
  * Every answer has Content-Length and Connection: close, then the
  * connection is closed (one request per connection). SIGTERM ends it at
  * once, dropping whatever is in flight, as a naive server does: making
- * that safe is drain's job. */
+ * that safe is drain's job. As PID 1 of a container (tests/e2e/container.test)
+ * it exits 143 on SIGTERM through a handler: the kernel drops a signal
+ * that PID 1 of a namespace leaves at its default action. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -30,7 +37,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -166,9 +175,11 @@ conn_route(struct conn *c)
 		c->state = C_WORK;
 		c->due = now_ms() + ms;
 		inflight++;
-	} else if (strcmp(path, "/load") == 0) {
+	} else if (strcmp(path, "/load") == 0 || strcmp(path, "/check-load") == 0) {
 		snprintf(body, sizeof body, "%d\n", inflight);
 		conn_answer(c, 200, body);
+	} else if (strcmp(path, "/health") == 0) {
+		conn_answer(c, 200, "ok\n");
 	} else if (strcmp(path, "/status") == 0) {
 		if (!health || access(health, F_OK) == 0)
 			conn_answer(c, 200, "ok\n");
@@ -302,28 +313,66 @@ serve(int lfd, long long end)
 	}
 }
 
+static void
+on_term(int sig)
+{
+	_exit(128 + sig);
+}
+
+/* READY=1 to systemd's notification socket (a path, or @ for the
+ * abstract namespace). */
+static void
+notify_ready(void)
+{
+	const char *p = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa;
+	socklen_t sl;
+	int fd;
+
+	if (!p || !*p || strlen(p) >= sizeof sa.sun_path) {
+		fprintf(stderr, "backend: -n: no usable NOTIFY_SOCKET\n");
+		exit(1);
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, p, strlen(p));
+	if (p[0] == '@')
+		sa.sun_path[0] = '\0';
+	sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(p));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || sendto(fd, "READY=1", 7, 0, (struct sockaddr *)&sa, sl) != 7)
+		die("NOTIFY_SOCKET");
+	close(fd);
+}
+
 int
 main(int argc, char **argv)
 {
 	unsigned port = 0;
-	long secs = 300;
-	int ch, i;
+	long secs = 300, wait_ms = 0;
+	int ch, i, ready = 0;
 
-	while ((ch = getopt(argc, argv, "p:f:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "p:f:t:nw:")) != -1) {
 		switch (ch) {
 		case 'p': port = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'f': health = optarg; break;
 		case 't': secs = strtol(optarg, NULL, 10); break;
+		case 'n': ready = 1; break;
+		case 'w': wait_ms = strtol(optarg, NULL, 10); break;
 		default:
-			fprintf(stderr, "usage: backend [-p PORT] [-f HEALTHFILE] [-t SECONDS]\n");
+			fprintf(stderr, "usage: backend [-p PORT] [-f HEALTHFILE] [-t SECONDS] [-n] [-w MS]\n");
 			return 2;
 		}
 	}
-	if (port > 65535 || secs <= 0) {
-		fprintf(stderr, "backend: bad -p or -t\n");
+	if (port > 65535 || secs <= 0 || wait_ms < 0 || wait_ms > 600000) {
+		fprintf(stderr, "backend: bad -p, -t or -w\n");
 		return 2;
 	}
-	signal(SIGTERM, SIG_DFL);
+	if (ready)
+		notify_ready();
+	if (wait_ms)
+		poll(NULL, 0, (int)wait_ms);
+	signal(SIGTERM, getpid() == 1 ? on_term : SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < MAXCONN; i++)
 		conns[i].fd = -1;

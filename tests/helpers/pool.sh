@@ -38,8 +38,9 @@ hap_state() {
 
 # hap_start: starts haproxy in the foreground (killed by test_cleanup) with
 # a UNIX admin socket $HAP_DIR/admin.sock, a UNIX user-level socket
-# $HAP_DIR/user.sock, a TCP admin socket 127.0.0.1:$HAP_PORT, and backend
-# "be" with servers srv1 and srv2 (on unused local ports; no checks).
+# $HAP_DIR/user.sock, a TCP admin socket 127.0.0.1:$HAP_PORT, backend
+# "be" with servers srv1 and srv2 (on unused local ports; no checks), and
+# backend "big" with servers s1 to s1000 (a state dump of about 60 KB).
 # Retries with another port when the one picked was taken meanwhile.
 hap_start() {
 	HAP_DIR=$PWD/hap
@@ -59,6 +60,8 @@ defaults
 backend be
     server srv1 127.0.0.1:$(free_port)
     server srv2 127.0.0.1:$(free_port)
+backend big
+    server-template s 1-1000 127.0.0.1:1
 EOF
 		rm -f "$HAP_DIR"/*.sock
 		haproxy -db -f "$HAP_DIR/haproxy.cfg" >"$HAP_DIR/log" 2>&1 &
