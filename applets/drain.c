@@ -50,11 +50,13 @@ static const struct opt drain_opts[] = {
 	  "a failed depool does not stop the drain (default: only under ExecStop=)" },
 	{ "strict", OPT_STRICT, ARG_NONE, 0,
 	  "a load wait that timed out makes the exit 3 (default: a warning, exit 0)" },
+#if CFG_FLEET
 	{ "fleet-max", OPT_FLEET_MAX, ARG_NUM, "N", "N slots in all (default 1)" },
 	{ "fleet-ttl", OPT_FLEET_TTL, ARG_DUR, "DUR",
 	  "a slot not freed ends DUR after drain (default 120s)" },
 	{ "fleet-wait", OPT_FLEET_WAIT, ARG_DUR, "DUR",
 	  "then stop anyway, exit 1 (--strict: exit 3, no stop) (default 60s)" },
+#endif
 	{ 0, 0, 0, 0, 0 }
 };
 
@@ -80,8 +82,11 @@ const struct applet applet_drain = {
 		 "     'repool --when-ready URL ...' in ExecStartPost= puts them back.\n"
 		 "SIGTERM or SIGINT cuts a wait short; the kill and the repool still run,\n"
 		 "then the exit is 1. With NOTIFY_SOCKET set (systemd, NotifyAccess=all)\n"
-		 "each step is sent as STATUS=, and EXTEND_TIMEOUT_USEC= while it waits.\n"
-		 "With --fleet-lock: first a slot in etcd; 'repool --fleet-lock' frees it.",
+		 "each step is sent as STATUS=, and EXTEND_TIMEOUT_USEC= while it waits."
+#if CFG_FLEET
+		 "\nWith --fleet-lock: first a slot in etcd; 'repool --fleet-lock' frees it."
+#endif
+		 ,
 	.exits = "0 to plan, 1 a step failed or a signal, 2 usage, 3 timed out (--strict)",
 	.opts = { drain_opts, pool_opts, load_opts, kill_opts, net_opts, dryrun_opts,
 		  common_opts, fleet_opts },
@@ -102,7 +107,7 @@ static struct {
 	long long last_load;		/* for STATUS= while waiting */
 	int64_t t0;
 	struct fleet fl;		/* --fleet-lock */
-	int fleet_opts;			/* --fleet-max, -ttl or -wait seen */
+	int fleet_set;			/* --fleet-max, -ttl or -wait seen */
 } d;
 
 /* ---- options ------------------------------------------------------------- */
@@ -124,19 +129,21 @@ drain_opt(const struct optstate *o, int id)
 	case OPT_FORCE: d.force = 1; return;
 	case OPT_STRICT: d.strict = 1; return;
 	case OPT_IN_STOP: d.in_stop = 1; return;
+#if CFG_FLEET
 	case OPT_FLEET_MAX:
 		if (o->num < 1)
 			usage_die(&applet_drain, "--fleet-max: must be at least 1");
 		d.fl.max = o->num;
-		d.fleet_opts = 1;
+		d.fleet_set = 1;
 		return;
 	case OPT_FLEET_TTL:
 		if (o->ms < 1000)
 			usage_die(&applet_drain, "--fleet-ttl: must be at least 1s");
 		d.fl.ttl_ms = o->ms;
-		d.fleet_opts = 1;
+		d.fleet_set = 1;
 		return;
-	case OPT_FLEET_WAIT: d.fl.wait_ms = o->ms; d.fleet_opts = 1; return;
+	case OPT_FLEET_WAIT: d.fl.wait_ms = o->ms; d.fleet_set = 1; return;
+#endif
 	}
 	if (fleet_opt(&d.fl, o, id))
 		return;
@@ -174,7 +181,7 @@ drain_check(void)
 	const char *err;
 
 	pool_start(&d.pc, 1);
-	if (d.fleet_opts && !d.fl.lock)
+	if (CFG_FLEET && d.fleet_set && !d.fl.lock)
 		usage_die(&applet_drain, "--fleet-max, --fleet-ttl and --fleet-wait go with "
 			  "--fleet-lock");
 	fleet_start(&d.fl);
@@ -263,7 +270,7 @@ step_fleet(int *rc)
 {
 	int r;
 
-	if (!d.fl.lock)
+	if (!CFG_FLEET || !d.fl.lock)
 		return 0;
 	if (dry_run) {
 		log_info("would take a slot at %s", d.fl.lock);
@@ -621,7 +628,7 @@ net_setup(void)
 	if (dry_run)
 		return;
 	if (pool_count(&d.pc, 1, POOL_URL) || pool_count(&d.pc, 0, POOL_URL) ||
-	    d.lc.nsources || d.fl.lock)
+	    d.lc.nsources || (CFG_FLEET && d.fl.lock))
 		net_start(&d.nc, tls || pool_tls(&d.pc, 0) || (d.fl.lock && d.fl.u.tls));
 }
 
@@ -663,7 +670,7 @@ drain_main(int argc, char **argv)
 	if ((r = step_fleet(&rc)) != 0)
 		return drain_finish(r, 0);
 	if ((r = step_depool(&rc)) != 0) {
-		if (d.fl.lease)
+		if (CFG_FLEET && d.fl.lease)
 			fleet_release(&d.fl, &d.nc);
 		return drain_finish(r, 0);
 	}

@@ -46,8 +46,11 @@ const struct applet applet_repool = {
 		 "Warning: repooling an API target (--haproxy, --repool-url) while the\n"
 		 "service is down sends clients to a dead server. --when-ready URL waits\n"
 		 "until the service answers there first (for ExecStartPost=).\n"
-		 "A server in MAINT is an operator's: left so unless --force.\n"
-		 "With --fleet-lock: then free drain's slot (no target needed).",
+		 "A server in MAINT is an operator's: left so unless --force."
+#if CFG_FLEET
+		 "\nWith --fleet-lock: then free drain's slot (no target needed)."
+#endif
+		 ,
 	.exits = "0 all repooled, 1 a target failed, 2 usage, 3 not ready in time",
 	.opts = { repool_opts, pool_opts, net_opts, dryrun_opts, common_opts, fleet_opts, 0 },
 };
@@ -116,9 +119,11 @@ repool_main(int argc, char **argv)
 			return rc;
 	}
 	rc = pool_count(&pc, 0, POOL_ALL) ? pool_set(&pc, &nc, 0, POOL_ALL) : EX_OK;
-	if (fl.lock && dry_run)
+	if (!CFG_FLEET || !fl.lock)
+		;
+	else if (dry_run)
 		log_info("would free the fleet slot %s", fl.key);
-	else if (fl.lock && rc == EX_OK)
+	else if (rc == EX_OK)
 		rc = fleet_release(&fl, &nc);
 	return rc;
 }

@@ -14,6 +14,8 @@
 
 #include "lib/lib.h"
 
+#if CFG_FLEET	/* the whole file: see config.mk */
+
 enum { OPT_LOCK = OPTID_FLEET, OPT_ID };
 
 const struct opt fleet_opts[] = {
@@ -289,3 +291,4 @@ fleet_release(struct fleet *f, struct net_cfg *nc)
 		 f->key);
 	return EX_OK;
 }
+#endif

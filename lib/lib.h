@@ -758,6 +758,7 @@ struct fleet {
 };
 #define FLEET_INIT { 0, 0, 1, 120000, 60000, { 0 }, { 0 }, 0, 0, 0 }
 
+#if CFG_FLEET
 /* --fleet-lock URL, --fleet-id ID (drain and repool) */
 extern const struct opt fleet_opts[];
 
@@ -786,5 +787,19 @@ void fleet_keep(struct fleet *f, struct net_cfg *nc, int now);
 /* Deletes the key PREFIX/ID: the slot is free. EX_OK (also when there was
  * no key) or EX_FAIL (logged). */
 int fleet_release(struct fleet *f, struct net_cfg *nc);
+#else
+/* CONFIG_FLEET=n: no options, and drain and repool call these no-ops, so
+ * --gc-sections drops fleet.c and json.c */
+#define fleet_opts ((const struct opt *)0)
+static inline int fleet_opt(struct fleet *f, const struct optstate *o, int id)
+{ (void)f; (void)o; (void)id; return 0; }
+static inline void fleet_start(struct fleet *f) { (void)f; }
+static inline int fleet_take(struct fleet *f, struct net_cfg *nc)
+{ (void)f; (void)nc; return EX_OK; }
+static inline void fleet_keep(struct fleet *f, struct net_cfg *nc, int now)
+{ (void)f; (void)nc; (void)now; }
+static inline int fleet_release(struct fleet *f, struct net_cfg *nc)
+{ (void)f; (void)nc; return EX_OK; }
+#endif
 
 #endif

@@ -28,6 +28,9 @@ for t in etcd haproxy python3 curl base64 backend loadgen timeout; do
 		{ say "needs $t (sh toolchain/test-deps.sh installs etcd-server and haproxy)"; exit 1; }
 done
 
+"$B/drainbox" drain --help | grep -q -- --fleet-lock ||
+	{ say "this build has no --fleet-lock: make CONFIG_FLEET=y demo-fleet"; exit 1; }
+
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/fleet.sh"
 E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/drainbox-demo-fleet.XXXXXX") || exit 1
