@@ -291,4 +291,58 @@ fleet_release(struct fleet *f, struct net_cfg *nc)
 		 f->key);
 	return EX_OK;
 }
+
+/* ---- HAProxy's own view: --min-up, --confirm-haproxy ------------------------ */
+
+struct hap_view {
+	const char *be, *srv;
+	int up, out, found;
+};
+
+static int
+view_fn(void *arg, const struct hap_server *s)
+{
+	struct hap_view *v = arg;
+	int out = s->op_state == HAP_OP_STOPPED ||
+		  (s->admin & (HAP_ADMIN_MAINT | HAP_ADMIN_DRAIN));
+
+	if (hap_server_is(s, v->be, v->srv)) {
+		v->found = 1;
+		v->out = out;
+	} else if (!out && s->op_state == HAP_OP_RUNNING) {
+		v->up++;
+	}
+	return 0;
+}
+
+int
+fleet_hap_check(const char *target)
+{
+	const char *c = strrchr(target, ','), *sl = c ? strchr(c, '/') : 0;
+
+	return c && sl && c > target && sl > c + 1 && sl[1] && !strchr(sl + 1, '/') &&
+	       c - target <= POOL_MAX_SPEC && strlen(c + 1) <= POOL_MAX_SERVER ? 0 : -1;
+}
+
+int
+fleet_hap_view(const char *target, struct net_cfg *nc, int *up, int *out)
+{
+	char spec[POOL_MAX_SPEC + 1], be[POOL_MAX_SERVER + 1], buf[512];
+	const char *c = strrchr(target, ','), *sl = strchr(c, '/');
+	struct hap_view v = { be, sl + 1, 0, 0, 0 };
+	struct deadline dl = deadline_in(nc->request_ms);
+	int r;
+
+	fmt_sn(spec, sizeof(spec), "%.*s", (int)(c - target), target);
+	fmt_sn(be, sizeof(be), "%.*s", (int)(sl - c - 1), c + 1);
+	r = haproxy_state_walk(spec, be, buf, sizeof(buf), &dl, view_fn, &v);
+	if (r < 0 || !v.found) {
+		log_warn("haproxy %s: show servers state: %s", target,
+			 r < 0 ? net_strerror(r) : "no such server");
+		return -1;
+	}
+	*up = v.up;
+	*out = v.out;
+	return 0;
+}
 #endif

@@ -787,6 +787,14 @@ void fleet_keep(struct fleet *f, struct net_cfg *nc, int now);
 /* Deletes the key PREFIX/ID: the slot is free. EX_OK (also when there was
  * no key) or EX_FAIL (logged). */
 int fleet_release(struct fleet *f, struct net_cfg *nc);
+
+/* 0 when target is SOCKET,BACKEND/SERVER (within the pool's limits). */
+int fleet_hap_check(const char *target);
+
+/* Reads `show servers state BACKEND` at target: *up counts the other
+ * servers UP and READY (not DRAIN, not MAINT), *out is 1 when the server
+ * itself is DOWN or in DRAIN or MAINT. 0, or -1 after a warning. */
+int fleet_hap_view(const char *target, struct net_cfg *nc, int *up, int *out);
 #else
 /* CONFIG_FLEET=n: no options, and drain and repool call these no-ops, so
  * --gc-sections drops fleet.c and json.c */
@@ -800,6 +808,9 @@ static inline void fleet_keep(struct fleet *f, struct net_cfg *nc, int now)
 { (void)f; (void)nc; (void)now; }
 static inline int fleet_release(struct fleet *f, struct net_cfg *nc)
 { (void)f; (void)nc; return EX_OK; }
+static inline int fleet_hap_check(const char *t) { (void)t; return 0; }
+static inline int fleet_hap_view(const char *t, struct net_cfg *nc, int *up, int *out)
+{ (void)t; (void)nc; *up = *out = 0; return -1; }
 #endif
 
 #endif
