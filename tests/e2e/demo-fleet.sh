@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: 0BSD
 # tests/e2e/demo-fleet.sh - `make demo-fleet`: three nodes behind one
 # HAProxy restart at the same moment, each with
-#   drain --fleet-lock ETCD/drainbox/e2e --fleet-max 1 -f HEALTHFILE ...
+#   drain --fleet-lock ETCD/drainbox/e2e --fleet-max 1 --min-up 2
+#         --confirm-haproxy SOCK,be/srvN -f HEALTHFILE ...
 # then (the restart, simulated) a new backend on the same port and
 #   repool --fleet-lock ETCD/drainbox/e2e --when-ready http://.../status
 # while clients send requests; prints the drains' logs and the verdict:
@@ -46,11 +47,11 @@ e2e_loadgen -c 6 -m 50-200
 e2e_wait 10 "[ \"\$(e2e_stat srv3 stot)\" -ge 3 ]"
 fleet_sampler_start
 sleep 1
-say "all three nodes restart now: drain --fleet-lock $FLEET_LOCK --fleet-max 1 ..."
+say "all three nodes restart now: drain --fleet-lock $FLEET_LOCK --fleet-max 1 --min-up 2 --confirm-haproxy ..."
 t0=$(e2e_now_ms)
-fleet_node 1 --fleet-max 1
-fleet_node 2 --fleet-max 1
-fleet_node 3 --fleet-max 1
+for n in 1 2 3; do
+	fleet_node $n --fleet-max 1 --min-up 2 --confirm-haproxy "$HAP_SOCK,be/srv$n"
+done
 for n in 1 2 3; do
 	eval "e2e_wait 150 \"e2e_gone \$NODE${n}_PID\""
 done
