@@ -94,6 +94,7 @@ all: $(B)/drainbox $(B)/drainbox.links
 $(B)/config.h: FORCE
 	@mkdir -p $(B); { echo '#define VERSION "$(VERSION)"'; \
 	 echo '#define CFG_TLS $(if $(filter y,$(CONFIG_TLS)),1,0)'; \
+	 echo '#define CFG_FLEET $(if $(filter y,$(CONFIG_FLEET)),1,0)'; \
 	 echo '#define BUILD_EPOCH $(BUILD_EPOCH)'; \
 	 echo '/* cc: $(CC) */'; \
 	 printf '#define APPLETS(X)'; printf ' X(%s)' $(APPLETS); echo; } >$@.new; \
@@ -308,10 +309,15 @@ $(B)/bench/brun: tests/bench/brun.c
 demo: all $(HELPERS:%=$(HB)/helpers/%)
 	@B=$(B) sh tests/e2e/demo.sh
 
+# make CONFIG_FLEET=y demo-fleet   three nodes restart at once with drain --fleet-lock
+#                   (a real etcd): prints requests, failed, fewest servers UP
+demo-fleet: all $(HELPERS:%=$(HB)/helpers/%)
+	@B=$(B) sh tests/e2e/demo-fleet.sh
+
 bench: all $(HELPERS:%=$(HB)/helpers/%) $(B)/bench/brun
 	@B=$(B) sh tests/bench/bench.sh
 
-.PHONY: demo bench
+.PHONY: demo bench demo-fleet
 
 # make image   the FROM scratch image of examples/Dockerfile's final stage,
 #              built offline from build/drainbox by podman (or buildah),

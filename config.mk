@@ -13,6 +13,11 @@ CONFIG_DRAIN    = y
 # https:// through BearSSL; n = https URLs are a clear error
 CONFIG_TLS = y
 
+# drain/repool --fleet-lock (etcd slots, lib/fleet.c), drain --min-up and
+# --confirm-haproxy: about 9.8 KB on x86_64, 10.4 KB on i386, over the
+# size budgets with everything else; y to build them
+CONFIG_FLEET = n
+
 PREFIX  = /usr/local
 BINDIR  = $(PREFIX)/bin
 DESTDIR =

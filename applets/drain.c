@@ -20,6 +20,7 @@
 #include "lib/lib.h"
 
 static int drain_main(int argc, char **argv);
+static void guards_check(void);
 
 enum {
 	OPT_GRACE = OPTID_APPLET,
@@ -27,7 +28,12 @@ enum {
 	OPT_NO_REPOOL,
 	OPT_FORCE,
 	OPT_STRICT,
-	OPT_IN_STOP
+	OPT_IN_STOP,
+	OPT_FLEET_MAX,
+	OPT_FLEET_TTL,
+	OPT_FLEET_WAIT,
+	OPT_MIN_UP,
+	OPT_CONFIRM
 };
 
 #define DRAIN_SLACK_MS 5000	/* EXTEND_TIMEOUT_USEC past the next message due */
@@ -47,6 +53,19 @@ static const struct opt drain_opts[] = {
 	  "a failed depool does not stop the drain (default: only under ExecStop=)" },
 	{ "strict", OPT_STRICT, ARG_NONE, 0,
 	  "a load wait that timed out makes the exit 3 (default: a warning, exit 0)" },
+#if CFG_FLEET
+	{ "fleet-max", OPT_FLEET_MAX, ARG_NUM, "N", "N slots in all (default 1)" },
+	{ "fleet-ttl", OPT_FLEET_TTL, ARG_DUR, "DUR",
+	  "a slot not freed ends DUR after drain (default 120s)" },
+	{ "fleet-wait", OPT_FLEET_WAIT, ARG_DUR, "DUR",
+	  "then stop anyway, exit 1 (--strict: exit 3, no stop) (default 60s)" },
+	{ "min-up", OPT_MIN_UP, ARG_NUM, "N",
+	  "first wait (--fleet-wait) until N other servers are UP in HAProxy; racy "
+	  "between nodes: --fleet-lock is not (default 0)" },
+	{ "confirm-haproxy", OPT_CONFIRM, ARG_STR, "SOCK,BE/SRV",
+	  "end the grace once HAProxy shows the server DOWN, DRAIN or MAINT (default: "
+	  "the whole grace)" },
+#endif
 	{ 0, 0, 0, 0, 0 }
 };
 
@@ -74,11 +93,15 @@ const struct applet applet_drain = {
 		 "wait short; the kill and the repool still run, then the exit is 1.\n"
 		 "PIPE, TSTP, TTIN, TTOU and XFSZ are ignored. With NOTIFY_SOCKET set\n"
 		 "(systemd, NotifyAccess=all) each step is sent as STATUS=, and\n"
-		 "EXTEND_TIMEOUT_USEC= while it waits.",
+		 "EXTEND_TIMEOUT_USEC= while it waits."
+#if CFG_FLEET
+		 "\nWith --fleet-lock: first a slot in etcd; 'repool --fleet-lock' frees it."
+#endif
+		 ,
 	.exits = "0 to plan, 1 a step failed or a signal, 2 usage, 3 timed out (--strict)",
 	.summary = "The whole graceful stop: depool, wait for the load, kill, repool.",
 	.opts = { drain_opts, pool_opts, load_opts, kill_opts, net_opts, dryrun_opts,
-		  common_opts },
+		  common_opts, fleet_opts },
 };
 
 static struct {
@@ -95,6 +118,11 @@ static struct {
 	char why[64];			/* what failed, for the last line */
 	long long last_load;		/* for STATUS= while waiting */
 	int64_t t0;
+	struct fleet fl;		/* --fleet-lock */
+	int fleet_set;			/* --fleet-max, -ttl or -wait seen */
+	long long min_up;		/* --min-up */
+	const char *confirm;		/* --confirm-haproxy */
+	char view[POOL_MAX_SPEC + POOL_MAX_SERVER + 2];	/* --min-up's server */
 } d;
 
 /* ---- options ------------------------------------------------------------- */
@@ -116,7 +144,26 @@ drain_opt(const struct optstate *o, int id)
 	case OPT_FORCE: d.force = 1; return;
 	case OPT_STRICT: d.strict = 1; return;
 	case OPT_IN_STOP: d.in_stop = 1; return;
+#if CFG_FLEET
+	case OPT_FLEET_MAX:
+		if (o->num < 1)
+			usage_die(&applet_drain, "--fleet-max: must be at least 1");
+		d.fl.max = o->num;
+		d.fleet_set = 1;
+		return;
+	case OPT_FLEET_TTL:
+		if (o->ms < 1000)
+			usage_die(&applet_drain, "--fleet-ttl: must be at least 1s");
+		d.fl.ttl_ms = o->ms;
+		d.fleet_set = 1;
+		return;
+	case OPT_FLEET_WAIT: d.fl.wait_ms = o->ms; return;
+	case OPT_MIN_UP: d.min_up = o->num; return;
+	case OPT_CONFIRM: d.confirm = o->arg; return;
+#endif
 	}
+	if (fleet_opt(&d.fl, o, id))
+		return;
 	if (load_opt(&d.lc, o, id)) {
 		d.wait_opts |= is_wait_opt(id);
 		return;
@@ -151,6 +198,12 @@ drain_check(void)
 	const char *err;
 
 	pool_start(&d.pc, 1);
+	if (CFG_FLEET && d.fleet_set && !d.fl.lock)
+		usage_die(&applet_drain, "--fleet-max, --fleet-ttl and --fleet-wait go with "
+			  "--fleet-lock");
+	fleet_start(&d.fl);
+	if (CFG_FLEET)
+		guards_check();
 	if (d.lc.nsources && (err = load_check(&d.lc)) != 0)
 		usage_die(&applet_drain, "%s", err);
 	if (!d.lc.nsources && d.lc.err)
@@ -206,6 +259,46 @@ source_text(char *buf, size_t size)
 	return buf;
 }
 
+/* --confirm-haproxy and --min-up: the server they look at. */
+static void
+guards_check(void)
+{
+	int i;
+
+	if (d.confirm && fleet_hap_check(d.confirm))
+		usage_die(&applet_drain, "--confirm-haproxy: want SOCKET,BACKEND/SERVER");
+	if (!d.min_up)
+		return;
+	for (i = 0; i < d.pc.n && d.pc.t[i].kind != POOL_HAPROXY; i++)
+		;
+	if (d.confirm)
+		fmt_sn(d.view, sizeof(d.view), "%s", d.confirm);
+	else if (i < d.pc.n)
+		fmt_sn(d.view, sizeof(d.view), "%s,%s", d.pc.t[i].u.ha.spec, d.pc.t[i].u.ha.server);
+	else if (d.lc.source == LOAD_HAPROXY)
+		fmt_sn(d.view, sizeof(d.view), "%s,%s/%s", d.lc.hap_sock, d.lc.hap_backend,
+		       d.lc.hap_server);
+	else
+		usage_die(&applet_drain, "--min-up needs this node's HAProxy server: "
+			  "--haproxy, --load-haproxy or --confirm-haproxy");
+	if (fleet_hap_check(d.view))
+		usage_die(&applet_drain, "--min-up: server name too long");
+}
+
+/* 1 when HAProxy shows the --confirm-haproxy server out of the pool
+ * (logged: it ends the grace). */
+static int
+confirmed(void)
+{
+	int up, out;
+
+	if (fleet_hap_view(d.confirm, &d.nc, &up, &out) < 0 || !out)
+		return 0;
+	log_info("grace ended: haproxy shows %s out of the pool", strrchr(d.confirm, ',') + 1);
+	d.confirm = 0;
+	return 1;
+}
+
 /* Waits ms, in naps that keep systemd's timeout extended; returns -1 when a
  * stop signal cut it short. */
 static int
@@ -221,8 +314,80 @@ nap(int64_t ms)
 			return 0;
 		if (left > DRAIN_NAP_MS)
 			left = DRAIN_NAP_MS;
+		if (CFG_FLEET && d.confirm && confirmed())
+			return 0;
+		if (CFG_FLEET && d.confirm && left > 100)
+			left = 100;
+		fleet_keep(&d.fl, &d.nc, 0);
 		notify_extend(left + DRAIN_SLACK_MS);
 		poll(0, 0, (int)left);
+	}
+}
+
+/* ---- step 0: a fleet slot, enough servers UP --------------------------------- */
+
+/* No slot or too few servers UP: --strict (or a signal) stops nothing and
+ * frees the slot; else the stop goes on, exit 1 at the end. */
+static int
+no_go(int *rc, const char *what)
+{
+	if (stop_signal || d.strict) {
+		log_warn("%s: not stopping anything (%s)", what, stop_signal ? sig_text() :
+			 "exit 3: --strict");
+		if (d.fl.lease)
+			fleet_release(&d.fl, &d.nc);
+		return stop_signal ? EX_FAIL : EX_TIMEOUT;
+	}
+	log_warn("%s: going on with the stop (exit 1 at the end)", what);
+	*rc = EX_FAIL;
+	return 0;
+}
+
+/* Returns 0 to go on, or the exit code to stop drain with before the
+ * depool (the node stays in the pool, so its key goes). */
+static int
+step_fleet(int *rc)
+{
+	int r;
+
+	if (!CFG_FLEET || !d.fl.lock)
+		return 0;
+	if (dry_run) {
+		log_info("would take a slot at %s", d.fl.lock);
+		return 0;
+	}
+	notify_status("waiting for a fleet slot");
+	notify_extend(d.fl.wait_ms + 2 * d.nc.request_ms + DRAIN_SLACK_MS);
+	r = fleet_take(&d.fl, &d.nc);
+	if (r == EX_OK && !stop_signal)
+		return 0;
+	return no_go(rc, "fleet: no slot");
+}
+
+/* --min-up: HAProxy's own count of the other servers UP and READY. */
+static int
+step_min_up(int *rc)
+{
+	int64_t end = mono_ms() + d.fl.wait_ms;
+	int up = -1, out, said = -2;
+
+	if (!CFG_FLEET || !d.min_up || dry_run)
+		return 0;
+	for (;;) {
+		if (fleet_hap_view(d.view, &d.nc, &up, &out) == 0 && up >= d.min_up) {
+			log_info("haproxy: %d other server%s UP (--min-up %lld)", up, plural(up),
+				 d.min_up);
+			return 0;
+		}
+		if (up != said)
+			log_info("waiting until %lld other servers are UP in haproxy (%d now)",
+				 d.min_up, up);
+		said = up;
+		if (mono_ms() >= end || stop_signal)
+			return no_go(rc, "--min-up not met");
+		fleet_keep(&d.fl, &d.nc, 0);
+		notify_extend(DRAIN_SLACK_MS + d.nc.request_ms);
+		poll(0, 0, 250);
 	}
 }
 
@@ -349,6 +514,9 @@ drain_tick(void *arg, long long load, int64_t waited_ms)
 	char a[32];
 
 	(void)arg;
+	fleet_keep(&d.fl, &d.nc, 0);
+	if (CFG_FLEET && d.confirm && mono_ms() < d.lc.idle_not_before && confirmed())
+		d.lc.idle_not_before = mono_ms();
 	notify_extend(d.lc.interval_ms + d.nc.request_ms + DRAIN_SLACK_MS);
 	if (load == d.last_load)
 		return;
@@ -561,8 +729,8 @@ net_setup(void)
 	if (dry_run)
 		return;
 	if (pool_count(&d.pc, 1, POOL_URL) || pool_count(&d.pc, 0, POOL_URL) ||
-	    d.lc.nsources)
-		net_start(&d.nc, tls || pool_tls(&d.pc, 0));
+	    d.lc.nsources || (CFG_FLEET && d.fl.lock))
+		net_start(&d.nc, tls || pool_tls(&d.pc, 0) || (d.fl.lock && d.fl.u.tls));
 }
 
 static int
@@ -594,15 +762,22 @@ drain_main(int argc, char **argv)
 	d.kc = (struct kill_cfg)KILL_CFG_INIT;
 	d.one = (struct pool_cfg)POOL_CFG_INIT;
 	d.last_load = LLONG_MIN;
+	d.fl = (struct fleet)FLEET_INIT;
 	drain_parse(argc, argv);
 	drain_check();
 	stop_on_all_signals();	/* no signal may end a stop midway */
 	d.t0 = mono_ms();
 	net_setup();
-	if ((r = step_depool(&rc)) != 0)
+	if ((r = step_fleet(&rc)) != 0 || (r = step_min_up(&rc)) != 0)
 		return drain_finish(r, 0);
+	if ((r = step_depool(&rc)) != 0) {
+		if (CFG_FLEET && d.fl.lease)
+			fleet_release(&d.fl, &d.nc);
+		return drain_finish(r, 0);
+	}
 	timed_out = step_wait(&rc);
 	step_kill(&rc);
 	step_repool(&rc);
+	fleet_keep(&d.fl, &d.nc, 1);	/* the TTL counts from the end of the stop */
 	return drain_finish(rc, timed_out);
 }

@@ -46,10 +46,14 @@ const struct applet applet_repool = {
 		 "Warning: repooling an API target (--haproxy, --repool-url) while the\n"
 		 "service is down sends clients to a dead server. --when-ready URL waits\n"
 		 "until the service answers there first (for ExecStartPost=).\n"
-		 "A server in MAINT is an operator's: left so unless --force.",
+		 "A server in MAINT is an operator's: left so unless --force."
+#if CFG_FLEET
+		 "\nWith --fleet-lock: then free drain's slot (no target needed)."
+#endif
+		 ,
 	.exits = "0 all repooled, 1 a target failed, 2 usage, 3 not ready in time",
 	.summary = "Put this node back into the pool, once it answers if asked.",
-	.opts = { repool_opts, pool_opts, net_opts, dryrun_opts, common_opts, 0 },
+	.opts = { repool_opts, pool_opts, net_opts, dryrun_opts, common_opts, fleet_opts, 0 },
 };
 
 static int
@@ -58,6 +62,7 @@ repool_main(int argc, char **argv)
 	struct pool_cfg pc = POOL_CFG_INIT;
 	struct net_cfg nc = NET_CFG_INIT;
 	struct optstate o = OPTSTATE_INIT;
+	struct fleet fl = FLEET_INIT;
 	int64_t interval = 1000, timeout = 30000;
 	const char *ready = 0;
 	struct url u;
@@ -96,6 +101,7 @@ repool_main(int argc, char **argv)
 			break;
 		default:
 			if (!pool_opt(&pc, &o, id) && !net_opt(&nc, &o, id) &&
+			    !fleet_opt(&fl, &o, id) &&
 			    !common_opt(&o, id))
 				usage_die(&applet_repool, "unhandled option");
 		}
@@ -105,9 +111,11 @@ repool_main(int argc, char **argv)
 	if (pc.if_drained && pool_count(&pc, 0, POOL_HAPROXY | POOL_URL))
 		usage_die(&applet_repool, "--if-drained mends health files (-f) only: an API "
 			  "target comes back with --when-ready");
-	pool_start(&pc, 0);
-	if (!dry_run && (ready || pool_count(&pc, 0, POOL_URL)))
-		net_start(&nc, ready_tls || pool_tls(&pc, 0));
+	if (!fl.lock || pool_count(&pc, 0, POOL_ALL))
+		pool_start(&pc, 0);
+	fleet_start(&fl);
+	if (!dry_run && (ready || pool_count(&pc, 0, POOL_URL) || fl.lock))
+		net_start(&nc, ready_tls || pool_tls(&pc, 0) || (fl.lock && fl.u.tls));
 	if (ready && dry_run) {
 		log_info("would wait until %s answers 2xx",
 			 url_mask(ready, shown, sizeof(shown)));
@@ -116,5 +124,12 @@ repool_main(int argc, char **argv)
 		if ((rc = pool_wait_ready(&nc, ready, interval, timeout)) != EX_OK)
 			return rc;
 	}
-	return pool_set(&pc, &nc, 0, POOL_ALL);
+	rc = pool_count(&pc, 0, POOL_ALL) ? pool_set(&pc, &nc, 0, POOL_ALL) : EX_OK;
+	if (!CFG_FLEET || !fl.lock)
+		;
+	else if (dry_run)
+		log_info("would free the fleet slot %s", fl.key);
+	else if (rc == EX_OK)
+		rc = fleet_release(&fl, &nc);
+	return rc;
 }

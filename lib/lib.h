@@ -50,10 +50,11 @@ enum {
 	OPTID_LOAD = 0x140,	/* load_opts (load.c) */
 	OPTID_POOL = 0x160,	/* pool_opts (pool.c) */
 	OPTID_KILL = 0x180,	/* kill_opts (kill.c) */
+	OPTID_FLEET = 0x1a0,	/* fleet_opts (fleet.c) */
 	OPTID_APPLET = 0x200	/* the applet's own table */
 };
 
-#define APPLET_GROUPS 7
+#define APPLET_GROUPS 8
 
 struct applet {
 	const char *name;
@@ -753,5 +754,77 @@ void notify_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * systemd's current timeout (TimeoutStopSec during a stop) may not fire
  * within ms from now; send it again before ms have passed to keep going. */
 void notify_extend(int64_t ms);
+
+
+/* ---- a fleet's slots in etcd (fleet.c) ---------------------------------------- */
+
+#define FLEET_MAX_KEY 256	/* PREFIX/ID, bytes */
+
+struct fleet {
+	const char *lock, *id;	/* --fleet-lock URL, --fleet-id (host name) */
+	long long max;		/* --fleet-max, default 1 */
+	int64_t ttl_ms, wait_ms;	/* --fleet-ttl (120s), --fleet-wait (60s) */
+	struct url u;		/* the lock URL; its path is the prefix */
+	char key[FLEET_MAX_KEY];	/* PREFIX/ID */
+	size_t plen;		/* PREFIX is key[0..plen) */
+	long long lease;	/* the key's lease, 0 when none is held */
+	int64_t keep_at;	/* when the next keepalive is due (mono_ms) */
+};
+#define FLEET_INIT { 0, 0, 1, 120000, 60000, { 0 }, { 0 }, 0, 0, 0 }
+
+#if CFG_FLEET
+/* --fleet-lock URL, --fleet-id ID (drain and repool) */
+extern const struct opt fleet_opts[];
+
+/* Handles fleet_opts: returns 1 when id was one of them. */
+int fleet_opt(struct fleet *f, const struct optstate *o, int id);
+
+/* Once, after the options, when f->lock is set: parses the URL (its path,
+ * without trailing '/', is the prefix), defaults the ID to the host name,
+ * builds the key. A bad value is a usage error (exit 2). */
+void fleet_start(struct fleet *f);
+
+/* Makes this node's key (or finds the one an earlier run made and keeps
+ * its lease), then waits until it is among the f->max oldest keys under
+ * the prefix, for at most f->wait_ms, saying who holds the slots and
+ * keeping the lease alive. Needs net_start(). Every request is bounded by
+ * nc->request_ms. Returns EX_OK (held), EX_TIMEOUT (the wait ran out; the
+ * key stays, in the queue), or EX_FAIL (etcd failed or answered garbage,
+ * logged; or stop_signal). */
+int fleet_take(struct fleet *f, struct net_cfg *nc);
+
+/* Keeps the lease alive when a third of the TTL has passed since the last
+ * time (now: at once). Cheap when not due; call it from every poll loop
+ * while the slot is held. A failure is logged; a lease found gone too. */
+void fleet_keep(struct fleet *f, struct net_cfg *nc, int now);
+
+/* Deletes the key PREFIX/ID: the slot is free. EX_OK (also when there was
+ * no key) or EX_FAIL (logged). */
+int fleet_release(struct fleet *f, struct net_cfg *nc);
+
+/* 0 when target is SOCKET,BACKEND/SERVER (within the pool's limits). */
+int fleet_hap_check(const char *target);
+
+/* Reads `show servers state BACKEND` at target: *up counts the other
+ * servers UP and READY (not DRAIN, not MAINT), *out is 1 when the server
+ * itself is DOWN or in DRAIN or MAINT. 0, or -1 after a warning. */
+int fleet_hap_view(const char *target, struct net_cfg *nc, int *up, int *out);
+#else
+/* CONFIG_FLEET=n: no options, and drain and repool call these no-ops, so
+ * --gc-sections drops fleet.c and json.c */
+#define fleet_opts ((const struct opt *)0)
+static inline int fleet_opt(struct fleet *f, const struct optstate *o, int id)
+{ (void)f; (void)o; (void)id; return 0; }
+static inline void fleet_start(struct fleet *f) { (void)f; }
+static inline int fleet_take(struct fleet *f, struct net_cfg *nc)
+{ (void)f; (void)nc; return EX_OK; }
+static inline void fleet_keep(struct fleet *f, struct net_cfg *nc, int now)
+{ (void)f; (void)nc; (void)now; }
+static inline int fleet_release(struct fleet *f, struct net_cfg *nc)
+{ (void)f; (void)nc; return EX_OK; }
+static inline int fleet_hap_check(const char *t) { (void)t; return 0; }
+static inline int fleet_hap_view(const char *t, struct net_cfg *nc, int *up, int *out)
+{ (void)t; (void)nc; *up = *out = 0; return -1; }
+#endif
 
 #endif

@@ -53,10 +53,8 @@ req_uint(struct reqbuf *b, unsigned long long v)
 static void
 req_auth(struct reqbuf *b, const char *ui, size_t n)
 {
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	unsigned char raw[768];
-	char out[4];
+	char enc[sizeof(raw) / 3 * 4 + 1];
 	size_t i, rn = 0;
 
 	for (i = 0; i < n; i++) {
@@ -73,20 +71,9 @@ req_auth(struct reqbuf *b, const char *ui, size_t n)
 		}
 		raw[rn++] = (unsigned char)c;
 	}
+	b64_encode(raw, rn, enc, sizeof(enc));	/* enc fits 768 bytes' worth */
 	req_str(b, "Authorization: Basic ");
-	for (i = 0; i < rn; i += 3) {
-		unsigned v = (unsigned)raw[i] << 16;
-
-		if (i + 1 < rn)
-			v |= (unsigned)raw[i + 1] << 8;
-		if (i + 2 < rn)
-			v |= raw[i + 2];
-		out[0] = b64[v >> 18 & 63];
-		out[1] = b64[v >> 12 & 63];
-		out[2] = i + 1 < rn ? b64[v >> 6 & 63] : '=';
-		out[3] = i + 2 < rn ? b64[v & 63] : '=';
-		req_add(b, out, 4);
-	}
+	req_str(b, enc);
 	req_str(b, "\r\n");
 }
 

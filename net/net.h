@@ -471,4 +471,38 @@ int haproxy_state_walk(const char *spec, const char *backend, char *buf, size_t 
  * sent, 0 when NOTIFY_SOCKET is unset, or a negative code. Does not block. */
 int sd_notify_send(const char *msg);
 
+/* ---- JSON and base64 (json.c) ------------------------------------------ */
+
+#define JSON_MAX_DEPTH 32	/* nesting allowed in json_get()'s input */
+
+/* One JSON value: a slice of the caller's text (a string with its quotes). */
+struct json_val {
+	const char *p;
+	size_t n;
+};
+
+/* Checks that s[0..n) is one well-formed JSON value (RFC 8259, nested at
+ * most JSON_MAX_DEPTH deep, blanks around it), then finds the value at
+ * path: member names and array indexes separated by '.' ("kvs.0.key"; ""
+ * is the whole text). A name matches a member's name as written (no
+ * escapes decoded); the first such member wins. Returns 1 and sets *v,
+ * 0 when the path leads nowhere (a missing member, an index past the end,
+ * a step into a scalar), or -1 when the text is malformed. Never reads
+ * past n; bounded recursion; does not block. */
+int json_get(const char *s, size_t n, const char *path, struct json_val *v);
+
+/* A non-negative integer, bare (12) or quoted ("12": etcd's int64
+ * fields), at most 2^63 - 1. Returns 0 and sets *out, or -1. */
+int json_int(const struct json_val *v, long long *out);
+
+/* Standard base64 (RFC 4648, '=' padding) of in[0..n) into out,
+ * NUL-terminated. Returns the length, or -1 when out is too small. */
+int b64_encode(const void *in, size_t n, char *out, size_t size);
+
+/* Decodes padded base64 in[0..n) into out[0..size). Returns the byte count,
+ * or -1 when in is not canonical base64 (length not a multiple of 4, a
+ * byte outside the alphabet, misplaced '=', nonzero spare bits) or out is
+ * too small. */
+int b64_decode(const char *in, size_t n, void *out, size_t size);
+
 #endif

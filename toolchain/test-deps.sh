@@ -11,7 +11,8 @@
 # ss), strace (drain.test counts fsyncs); for tests/e2e/container.test podman
 # and runc, for tests/e2e/initramfs.test qemu-system-x86, busybox-static
 # (also the bench's busybox) and cpio. --bench adds hyperfine (and busybox
-# where busybox-static is not packaged).
+# where busybox-static is not packaged). etcd (Debian etcd-server) for
+# tests/e2e/fleet.test.
 # --qemu ARCH (make check ARCH=... for a foreign CPU) adds qemu-user-static
 # and, as root, registers it with binfmt_misc for ARCH (mounted if need be),
 # so ARCH binaries run directly, in a chroot too (flags OPF).
@@ -38,7 +39,7 @@ while [ $# -gt 0 ]; do
 	--bench) bench=y ;;
 	--qemu) [ $# -ge 2 ] || { echo "toolchain: test-deps.sh: --qemu needs an ARCH" >&2; exit 2; }
 		qemu=$2; shift ;;
-	-h | --help) sed -n '2,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,25s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) printf 'toolchain: test-deps.sh: unknown option %s\nusage: sh toolchain/test-deps.sh [--bench] [--qemu ARCH]\n' "$1" >&2; exit 2 ;;
 	esac
 	shift
@@ -85,7 +86,7 @@ binfmt() {
 # ---- package names per system ----
 if [ -f /etc/alpine-release ] && command -v apk >/dev/null 2>&1; then
 	sys=alpine
-	want="haproxy nginx openssl curl wget clang compiler-rt procps file python3 py3-yaml e2fsprogs util-linux setpriv dnsmasq iproute2 strace podman runc qemu-system-x86_64 busybox-static cpio"
+	want="haproxy nginx openssl curl wget clang compiler-rt procps file python3 py3-yaml e2fsprogs util-linux setpriv dnsmasq iproute2 strace podman runc qemu-system-x86_64 busybox-static cpio etcd"
 	[ $bench = n ] || want="$want busybox hyperfine"
 	installed() { apk info -e "$1" >/dev/null 2>&1; }
 	install_cmd="apk add --no-cache"
@@ -101,7 +102,7 @@ elif [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
 	# busybox-static replaces the busybox package and gives the bench its
 	# busybox too; runc named so that podman does not bring crun, which
 	# cannot run on a hybrid cgroup host
-	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd systemd-container e2fsprogs util-linux dnsmasq-base iproute2 strace podman runc qemu-system-x86 busybox-static cpio"
+	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd systemd-container e2fsprogs util-linux dnsmasq-base iproute2 strace podman runc qemu-system-x86 busybox-static cpio etcd-server"
 	[ $bench = n ] || want="$want hyperfine"
 	[ -z "$qemu" ] || want="$want qemu-user-static"
 	installed() {
