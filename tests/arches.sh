@@ -3,9 +3,9 @@
 # tests/arches.sh - one make goal for several CPUs, with one tally
 # Usage: sh tests/arches.sh GOAL ARCH...
 #   GOAL: check (make check ARCH=X: unit and shell tests, under qemu-user for
-#   a foreign CPU) or all (build only); ARCH: native (plain make) or a name
-#   of make ARCH=. Each run is shown as it goes and kept in build/GOAL-ARCH.log
-#   with its time; the last line adds up the runs' "N passed, N failed".
+#   a foreign CPU) or all (build only); ARCH: native (plain make), fleet
+#   (native, CONFIG_FLEET=y, in build/fleet) or a name of make ARCH=. Each
+#   run is shown as it goes and kept in build/GOAL-ARCH.log with its time; the last line adds up the runs' "N passed, N failed".
 # Exit: 0 all passed, 1 a build or a test failed.
 set -u
 [ $# -ge 2 ] || { echo "usage: sh tests/arches.sh check|all ARCH..." >&2; exit 2; }
@@ -17,8 +17,12 @@ passed=0 failed=0 rc=0 summary=
 for a in "$@"; do
 	log=build/$goal-$a.log
 	t0=$(date +%s)
-	arg=ARCH=$a
-	[ "$a" = native ] && arg=
+	case $a in
+	native) arg= ;;
+	# the native build with the switches that are off by default
+	fleet) arg="CONFIG_FLEET=y B=build/fleet" ;;
+	*) arg=ARCH=$a ;;
+	esac
 	# shellcheck disable=SC2086
 	$MAKE --no-print-directory $arg "$goal" >"$log" 2>&1 &
 	mpid=$!
