@@ -88,6 +88,8 @@ void tls_close(struct conn *c);
  * (NET_ETLS_BASE - n) or a fatal alert received/sent. Returns a static
  * string; never NULL. (declaration added by the parsers engineer) */
 const char *tlserr_str(int code);
+/* Writes the decimal n at p (no NUL); returns the end (err.c uses it too). */
+char *tlserr_num(char *p, unsigned n);
 
 /* ---- between tls_bearssl.c and ca.c (TLS engineer) ---------------------- */
 /* Only the files that include <bearssl.h> first see these. All run at

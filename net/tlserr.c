@@ -82,8 +82,7 @@ tlserr_find(const char *t, size_t size, unsigned n)
 	return 0;
 }
 
-/* Appends the decimal n to p; returns the new end. */
-static char *
+char *
 tlserr_num(char *p, unsigned n)
 {
 	char d[12];
