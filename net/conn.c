@@ -56,10 +56,7 @@ deadline_left(const struct deadline *dl)
 	return left > INT_MAX ? INT_MAX : (int)left;
 }
 
-/* Waits until fd is ready for events or dl passes. Returns 0 when ready,
- * timeout_code at the deadline, NET_EINTR when a signal interrupted the
- * wait, or -errno. */
-static int
+int
 conn_wait(int fd, short events, const struct deadline *dl, int timeout_code)
 {
 	struct pollfd p;

@@ -96,6 +96,20 @@ static const char sys_words[] =
 	"Operation in progress\0Stale file handle\0Quota exceeded\0"
 	"Protocol error";
 
+char *
+net_num(char *p, unsigned long long n)
+{
+	char d[20];
+	int i = 0;
+
+	do
+		d[i++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	while (i > 0)
+		*p++ = d[--i];
+	return p;
+}
+
 /* The i-th word of a NUL-separated blob that has more than i. */
 static const char *
 net_word(const char *w, size_t i)
@@ -115,7 +129,7 @@ sys_strerror(int e)
 	for (i = 0; i < sizeof(sys_codes); i++)
 		if (sys_codes[i] == e)
 			return net_word(sys_words, i);
-	*tlserr_num(other + 6, (unsigned)e) = 0;
+	*net_num(other + 6, (unsigned)e) = 0;
 	return other;
 }
 

@@ -40,13 +40,9 @@ req_str(struct reqbuf *b, const char *s)
 static void
 req_uint(struct reqbuf *b, unsigned long long v)
 {
-	char d[24];
-	size_t i = sizeof(d);
+	char d[20];
 
-	do
-		d[--i] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	req_add(b, d + i, sizeof(d) - i);
+	req_add(b, d, (size_t)(net_num(d, v) - d));
 }
 
 /* "Authorization: Basic " + base64 of the %-decoded userinfo. */

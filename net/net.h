@@ -93,6 +93,8 @@ enum {
 /* Words for any code returned by net/ (negative) or a plain errno (positive).
  * Returns a static string; never NULL. */
 const char *net_strerror(int code);
+/* Writes the decimal n at p, without a NUL; returns the end. */
+char *net_num(char *p, unsigned long long n);
 
 /* ---- URLs (url.c) ------------------------------------------------------- */
 

@@ -88,8 +88,11 @@ void tls_close(struct conn *c);
  * (NET_ETLS_BASE - n) or a fatal alert received/sent. Returns a static
  * string; never NULL. (declaration added by the parsers engineer) */
 const char *tlserr_str(int code);
-/* Writes the decimal n at p (no NUL); returns the end (err.c uses it too). */
-char *tlserr_num(char *p, unsigned n);
+
+/* conn.c: waits until fd is ready for events or dl passes. Returns 0 when
+ * ready, timeout_code at the deadline, NET_EINTR when a signal interrupted
+ * the wait, or -errno. */
+int conn_wait(int fd, short events, const struct deadline *dl, int timeout_code);
 
 /* ---- between tls_bearssl.c and ca.c (TLS engineer) ---------------------- */
 /* Only the files that include <bearssl.h> first see these. All run at
