@@ -86,18 +86,6 @@ req_auth(struct reqbuf *b, const char *ui, size_t n)
 	req_str(b, "\r\n");
 }
 
-int
-http_token(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= '0' && s[i] <= '9') || (s[i] && strchr("!#$%&'*+-.^_`|~", s[i]))))
-			return 0;
-	return n > 0;
-}
-
 static void
 req_host(struct reqbuf *b, const struct url *u)
 {
