@@ -56,10 +56,7 @@ deadline_left(const struct deadline *dl)
 	return left > INT_MAX ? INT_MAX : (int)left;
 }
 
-/* Waits until fd is ready for events or dl passes. Returns 0 when ready,
- * timeout_code at the deadline, NET_EINTR when a signal interrupted the
- * wait, or -errno. */
-static int
+int
 conn_wait(int fd, short events, const struct deadline *dl, int timeout_code)
 {
 	struct pollfd p;
@@ -234,9 +231,9 @@ conn_open_url(struct conn *c, const struct url *u, const struct deadline *dl)
 static int
 conn_split_spec(const char *spec, char *host, size_t hostsize, unsigned *port)
 {
-	const char *colon, *h = spec, *p;
+	const char *colon, *h = spec;
 	size_t hl;
-	unsigned long v = 0;
+	int v;
 
 	if (spec[0] == '[') {
 		const char *end = strchr(spec, ']');
@@ -254,13 +251,8 @@ conn_split_spec(const char *spec, char *host, size_t hostsize, unsigned *port)
 		return NET_EURLHOST;
 	memcpy(host, h, hl);
 	host[hl] = 0;
-	for (p = colon + 1; *p; p++) {
-		if (*p < '0' || *p > '9' || v > 65535)
-			return NET_EURLPORT;
-		v = v * 10 + (unsigned long)(*p - '0');
-	}
-	if (p == colon + 1 || v == 0 || v > 65535)
-		return NET_EURLPORT;
+	if ((v = url_port_num(colon + 1, colon + 1 + strlen(colon + 1))) < 0)
+		return v;
 	*port = (unsigned)v;
 	return 0;
 }

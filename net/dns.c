@@ -137,19 +137,21 @@ opt_num(const char *s, size_t len, int max)
 	return v > max ? max : v;
 }
 
+/* ndots:N (0-15), timeout:N (1-30) and attempts:N (1-5; 0 reads as 1) */
 static void
 conf_option(struct dns_conf *c, const char *w, size_t n)
 {
-	int v;
+	static const struct {
+		char name[10];
+		unsigned char len, max;
+	} o[3] = { { "ndots:", 6, 15 }, { "timeout:", 8, 30 }, { "attempts:", 9, 5 } };
+	int *field[3] = { &c->ndots, &c->timeout, &c->attempts };
+	int i, v;
 
-	if (n > 6 && !memcmp(w, "ndots:", 6) && (v = opt_num(w + 6, n - 6, 15)) >= 0)
-		c->ndots = v;
-	else if (n > 8 && !memcmp(w, "timeout:", 8) &&
-		 (v = opt_num(w + 8, n - 8, 30)) >= 0)
-		c->timeout = v ? v : 1;
-	else if (n > 9 && !memcmp(w, "attempts:", 9) &&
-		 (v = opt_num(w + 9, n - 9, 5)) >= 0)
-		c->attempts = v ? v : 1;
+	for (i = 0; i < 3; i++)
+		if (n > o[i].len && !memcmp(w, o[i].name, o[i].len) &&
+		    (v = opt_num(w + o[i].len, n - o[i].len, o[i].max)) >= 0)
+			*field[i] = v || i == 0 ? v : 1;
 }
 
 /* "search a b c" or "domain a": the list starts again (the last line

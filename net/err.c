@@ -12,55 +12,55 @@
 #include "net.h"
 #include "tls.h"
 
-#define W(code, words) [(code) - NET_EAGAIN] = words
-
-static const char *const net_words[] = {
-	W(NET_EAGAIN,		"need more input"),
-	W(NET_EURL,		"malformed URL"),
-	W(NET_EURLSCHEME,	"URL scheme is not http:// or https://"),
-	W(NET_EURLPORT,		"URL port is not 1-65535"),
-	W(NET_EURLHOST,		"URL host is empty, too long or malformed"),
-	W(NET_EURLSOCK,		"UNIX socket path is empty or too long"),
-	W(NET_ENOTLS,		"https is not supported by this build"),
-	W(NET_EDNS,		"no such host"),
-	W(NET_EDNSTEMP,		"the name servers failed or are unreachable"),
-	W(NET_EDNSFAIL,		"bad name, or a malformed answer from the name server"),
-	W(NET_ETIMEDOUT_DNS,	"timed out looking up the name"),
-	W(NET_ETIMEDOUT_CONNECT, "timed out connecting"),
-	W(NET_ETIMEDOUT_SEND,	"timed out sending the request"),
-	W(NET_ETIMEDOUT_RECV,	"timed out waiting for the response"),
-	W(NET_ETIMEDOUT_TLS,	"timed out in the TLS handshake"),
-	W(NET_EINTR,		"interrupted by a signal"),
-	W(NET_ESTATUS,		"malformed status line"),
-	W(NET_EVERSION,		"not an HTTP/1.x response"),
-	W(NET_EHEADER,		"malformed header line"),
-	W(NET_EFOLD,		"obsolete folded header line"),
-	W(NET_ECLEN,		"bad or conflicting Content-Length"),
-	W(NET_ETE,		"unsupported Transfer-Encoding"),
-	W(NET_ECHUNK,		"malformed chunk size or framing"),
-	W(NET_ECHUNKBIG,	"chunk size overflows"),
-	W(NET_ETRUNC,		"connection closed before the end of the body"),
-	W(NET_EEOFHEAD,		"connection closed before the end of the response head"),
-	W(NET_EHEADBIG,		"response head or trailers over 16 KiB"),
-	W(NET_EHEADERS,		"more than 64 header lines"),
-	W(NET_EBODYBIG,		"response body over the size cap"),
-	W(NET_ETOOMANY1XX,	"too many 1xx interim responses"),
-	W(NET_EREQBIG,		"request too long"),
-	W(NET_EHAPROXY,		"HAProxy answer too long"),
-	W(NET_EHAEMPTY,		"closed without an answer (HAProxy always sends at least a newline)"),
-	W(NET_EHASTATE,		"malformed or truncated answer"),
-	W(NET_ENOTIFY,		"NOTIFY_SOCKET is malformed"),
-	W(NET_ETLS_CA,		"CA bundle: no usable certificate"),
-	W(NET_ETLS_CERT,	"client certificate: unreadable or malformed"),
-	W(NET_ETLS_KEY,		"client key: unreadable, malformed or unsupported"),
-	W(NET_ETLS_PIN,		"malformed pin (want sha256//BASE64)"),
-	W(NET_ETLS_PINFAIL,	"server key does not match the pin"),
-	W(NET_ETLS_IP,		"certificate does not name this IP address"),
-	W(NET_ETLS_TRUNC,	"TLS connection closed without close_notify (truncated)"),
-	W(NET_ETLS_ENTROPY,	"no entropy: getrandom failed"),
-	W(NET_ETLS_EKU,		"certificate not for a TLS server (extendedKeyUsage)"),
-	W(NET_ETLS_BIGCERT,	"certificate over 16 KiB"),
-};
+/* The words of NET_EAGAIN, NET_EAGAIN + 1, ... in the order of the enum in
+ * net.h, NUL-separated (a blob, not 8 bytes of pointer an entry). */
+static const char net_words[] =
+	"need more input\0"	/* EAGAIN */
+	"malformed URL\0"	/* EURL */
+	"URL scheme is not http:// or https://\0"	/* EURLSCHEME */
+	"URL port is not 1-65535\0"	/* EURLPORT */
+	"URL host is empty, too long or malformed\0"	/* EURLHOST */
+	"UNIX socket path is empty or too long\0"	/* EURLSOCK */
+	"https is not supported by this build\0"	/* ENOTLS */
+	"no such host\0"	/* EDNS */
+	"the name servers failed or are unreachable\0"	/* EDNSTEMP */
+	"bad name, or a malformed answer from the name server\0"	/* EDNSFAIL */
+	"timed out looking up the name\0"	/* ETIMEDOUT_DNS */
+	"timed out connecting\0"	/* ETIMEDOUT_CONNECT */
+	"timed out sending the request\0"	/* ETIMEDOUT_SEND */
+	"timed out waiting for the response\0"	/* ETIMEDOUT_RECV */
+	"timed out in the TLS handshake\0"	/* ETIMEDOUT_TLS */
+	"interrupted by a signal\0"	/* EINTR */
+	"malformed status line\0"	/* ESTATUS */
+	"not an HTTP/1.x response\0"	/* EVERSION */
+	"malformed header line\0"	/* EHEADER */
+	"obsolete folded header line\0"	/* EFOLD */
+	"bad or conflicting Content-Length\0"	/* ECLEN */
+	"unsupported Transfer-Encoding\0"	/* ETE */
+	"malformed chunk size or framing\0"	/* ECHUNK */
+	"chunk size overflows\0"	/* ECHUNKBIG */
+	"connection closed before the end of the body\0"	/* ETRUNC */
+	"connection closed before the end of the response head\0"	/* EEOFHEAD */
+	"response head or trailers over 16 KiB\0"	/* EHEADBIG */
+	"more than 64 header lines\0"	/* EHEADERS */
+	"response body over the size cap\0"	/* EBODYBIG */
+	"too many 1xx interim responses\0"	/* ETOOMANY1XX */
+	"request too long\0"	/* EREQBIG */
+	"HAProxy answer too long\0"	/* EHAPROXY */
+	"closed without an answer (HAProxy always sends at least a newline)\0"	/* EHAEMPTY */
+	"malformed or truncated answer\0"	/* EHASTATE */
+	"NOTIFY_SOCKET is malformed\0"	/* ENOTIFY */
+	"CA bundle: no usable certificate\0"	/* ETLS_CA */
+	"client certificate: unreadable or malformed\0"	/* ETLS_CERT */
+	"client key: unreadable, malformed or unsupported\0"	/* ETLS_KEY */
+	"malformed pin (want sha256//BASE64)\0"	/* ETLS_PIN */
+	"server key does not match the pin\0"	/* ETLS_PINFAIL */
+	"certificate does not name this IP address\0"	/* ETLS_IP */
+	"TLS connection closed without close_notify (truncated)\0"	/* ETLS_TRUNC */
+	"no entropy: getrandom failed\0"	/* ETLS_ENTROPY */
+	"certificate not for a TLS server (extendedKeyUsage)\0"	/* ETLS_EKU */
+	"certificate over 16 KiB";	/* ETLS_BIGCERT */
+#define NET_NWORDS (NET_ETLS_BIGCERT - NET_EAGAIN + 1)
 
 /* The errno values, and their words in the same order, NUL-separated. */
 static const unsigned char sys_codes[] = {
@@ -96,32 +96,46 @@ static const char sys_words[] =
 	"Operation in progress\0Stale file handle\0Quota exceeded\0"
 	"Protocol error";
 
+char *
+net_num(char *p, unsigned long long n)
+{
+	char d[20];
+	int i = 0;
+
+	do
+		d[i++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	while (i > 0)
+		*p++ = d[--i];
+	return p;
+}
+
+/* The i-th word of a NUL-separated blob that has more than i. */
+static const char *
+net_word(const char *w, size_t i)
+{
+	while (i-- > 0)
+		w += strlen(w) + 1;
+	return w;
+}
+
 /* An errno value in words; "error N" for one not in the table. */
 static const char *
 sys_strerror(int e)
 {
-	static char other[16];
-	const char *w = sys_words;
-	char *p = other + sizeof(other);
+	static char other[16] = "error ";
 	size_t i;
 
-	for (i = 0; i < sizeof(sys_codes); i++, w += strlen(w) + 1)
+	for (i = 0; i < sizeof(sys_codes); i++)
 		if (sys_codes[i] == e)
-			return w;
-	*--p = 0;
-	do
-		*--p = (char)('0' + e % 10);
-	while (e /= 10);
-	p -= 6;
-	memcpy(p, "error ", 6);
-	return p;
+			return net_word(sys_words, i);
+	*net_num(other + 6, (unsigned)e) = 0;
+	return other;
 }
 
 const char *
 net_strerror(int code)
 {
-	size_t i;
-
 	if (code == 0)
 		return "success";
 	if (code > 0 && code < 4096)
@@ -130,9 +144,7 @@ net_strerror(int code)
 		return sys_strerror(-code);
 	if (CFG_TLS && code >= NET_ETLS_END && code <= NET_ETLS_BASE)
 		return tlserr_str(code);
-	i = (size_t)((long)code - NET_EAGAIN);
-	if (code >= NET_EAGAIN && i < sizeof net_words / sizeof *net_words
-	    && net_words[i])
-		return net_words[i];
+	if (code >= NET_EAGAIN && code < NET_EAGAIN + NET_NWORDS)
+		return net_word(net_words, (size_t)((long)code - NET_EAGAIN));
 	return "unknown error";
 }

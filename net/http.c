@@ -21,6 +21,17 @@ http_tchar(int c)
 	       (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
+int
+http_token(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!http_tchar(s[i]))
+			return 0;
+	return n > 0;
+}
+
 /* a byte allowed in a field value, reason phrase or chunk extension:
  * VCHAR, SP, HTAB and obs-text; no other control byte */
 static int

@@ -40,13 +40,9 @@ req_str(struct reqbuf *b, const char *s)
 static void
 req_uint(struct reqbuf *b, unsigned long long v)
 {
-	char d[24];
-	size_t i = sizeof(d);
+	char d[20];
 
-	do
-		d[--i] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	req_add(b, d + i, sizeof(d) - i);
+	req_add(b, d, (size_t)(net_num(d, v) - d));
 }
 
 /* "Authorization: Basic " + base64 of the %-decoded userinfo. */
@@ -75,18 +71,6 @@ req_auth(struct reqbuf *b, const char *ui, size_t n)
 	req_str(b, "Authorization: Basic ");
 	req_str(b, enc);
 	req_str(b, "\r\n");
-}
-
-int
-http_token(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= '0' && s[i] <= '9') || (s[i] && strchr("!#$%&'*+-.^_`|~", s[i]))))
-			return 0;
-	return n > 0;
 }
 
 static void

@@ -93,6 +93,11 @@ enum {
 /* Words for any code returned by net/ (negative) or a plain errno (positive).
  * Returns a static string; never NULL. */
 const char *net_strerror(int code);
+/* Writes the decimal n at p, without a NUL; returns the end. */
+char *net_num(char *p, unsigned long long n);
+/* url.c: the port [p, end) names, 1-65535 in decimal digits only, or
+ * NET_EURLPORT (also when empty). */
+int url_port_num(const char *p, const char *end);
 
 /* ---- URLs (url.c) ------------------------------------------------------- */
 

@@ -89,6 +89,11 @@ void tls_close(struct conn *c);
  * string; never NULL. (declaration added by the parsers engineer) */
 const char *tlserr_str(int code);
 
+/* conn.c: waits until fd is ready for events or dl passes. Returns 0 when
+ * ready, timeout_code at the deadline, NET_EINTR when a signal interrupted
+ * the wait, or -errno. */
+int conn_wait(int fd, short events, const struct deadline *dl, int timeout_code);
+
 /* ---- between tls_bearssl.c and ca.c (TLS engineer) ---------------------- */
 /* Only the files that include <bearssl.h> first see these. All run at
  * start-up (tls_init) and may allocate, except the ca_ee_* walkers, which

@@ -440,21 +440,6 @@ tls_fail(int code)
 	return code;
 }
 
-static int
-tls_wait(short events, int timeout_code)
-{
-	struct pollfd p;
-	int n;
-
-	p.fd = T.fd;
-	p.events = events;
-	p.revents = 0;
-	n = poll(&p, 1, deadline_left(T.dl));
-	if (n < 0)
-		return errno == EINTR ? NET_EINTR : -errno;
-	return n == 0 ? timeout_code : 0;
-}
-
 /* Sends what the engine has ready. Returns 0 or a negative code. A peer
  * that sent close_notify and closed before our own close_notify went out
  * ended cleanly: that sets T.eof. */
@@ -481,7 +466,7 @@ tls_sendrec(int timeout_code)
 		}
 		return tls_fail(-errno);
 	}
-	if ((e = tls_wait(POLLOUT, timeout_code)) < 0)
+	if ((e = conn_wait(T.fd, POLLOUT, T.dl, timeout_code)) < 0)
 		return tls_fail(e);
 	return 0;
 }
@@ -508,7 +493,7 @@ tls_recvrec(int timeout_code)
 		return 0;
 	if (errno != EAGAIN && errno != EWOULDBLOCK)
 		return tls_fail(-errno);
-	if ((e = tls_wait(POLLIN, timeout_code)) < 0)
+	if ((e = conn_wait(T.fd, POLLIN, T.dl, timeout_code)) < 0)
 		return tls_fail(e);
 	return 0;
 }

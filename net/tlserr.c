@@ -82,21 +82,6 @@ tlserr_find(const char *t, size_t size, unsigned n)
 	return 0;
 }
 
-/* Appends the decimal n to p; returns the new end. */
-static char *
-tlserr_num(char *p, unsigned n)
-{
-	char d[12];
-	int i = 0;
-
-	do
-		d[i++] = (char)('0' + n % 10);
-	while ((n /= 10) > 0);
-	while (i > 0)
-		*p++ = d[--i];
-	return p;
-}
-
 /* "received fatal alert: handshake_failure", in a static buffer. */
 static const char *
 tlserr_alert(const char *what, unsigned alert)
@@ -116,7 +101,7 @@ tlserr_alert(const char *what, unsigned alert)
 		p += l;
 	} else {
 		*p++ = ' ';
-		p = tlserr_num(p, alert);
+		p = net_num(p, alert);
 	}
 	*p = 0;
 	return buf;
@@ -141,7 +126,7 @@ tlserr_str(int code)
 	if (n > 0 && (w = tlserr_find(tlserr_words, sizeof tlserr_words, (unsigned)n)))
 		return w;
 	memcpy(buf, "TLS engine error ", 17);
-	p = tlserr_num(buf + 17, (unsigned)n);
+	p = net_num(buf + 17, (unsigned)n);
 	*p = 0;
 	return buf;
 }

@@ -214,5 +214,19 @@ main(void)
 	run_caps();
 	run_mask();
 	is_str(net_strerror(NET_EURLPORT), "URL port is not 1-65535", "net_strerror words");
+	/* url_port_num, which conn_open_spec's host:port uses too */
+	{
+		static const struct { const char *s; int want; } pn[] = {
+			{ "1", 1 }, { "65535", 65535 }, { "00080", 80 }, { "", NET_EURLPORT },
+			{ "0", NET_EURLPORT }, { "65536", NET_EURLPORT },
+			{ "99999999999", NET_EURLPORT }, { "+1", NET_EURLPORT },
+			{ "8a", NET_EURLPORT }
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof pn / sizeof *pn; k++)
+			ok(url_port_num(pn[k].s, pn[k].s + strlen(pn[k].s)) == pn[k].want,
+			   "url_port_num(\"%s\")", pn[k].s);
+	}
 	return tap_done();
 }
