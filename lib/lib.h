@@ -190,7 +190,8 @@ int net_http(struct net_cfg *c, const struct http_req *rq, struct http_resp *r,
 const char *net_action(int code);
 
 /* (netopt.c) The object a tls_init() error is about: the --cacert, --cert
- * or --key file name, "--pin", or "CA bundle". */
+ * or --key file name, "--pin", the system CA bundle's path, or words saying
+ * none was found. */
 const char *net_tls_object(const struct tls_cfg *t, int code);
 
 /* ---- load sources (load.c) -------------------------------------------------

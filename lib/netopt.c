@@ -138,7 +138,10 @@ net_tls_object(const struct tls_cfg *t, int code)
 	case NET_ETLS_CERT: return t->cert ? t->cert : "--cert";
 	case NET_ETLS_KEY: return t->key ? t->key : "--key";
 	case NET_ETLS_PIN: return "--pin";
-	default: return t->cacert ? t->cacert : "CA bundle";
+	default:
+		if (t->cacert || tls_ca_file())
+			return t->cacert ? t->cacert : tls_ca_file();
+		return "no system CA bundle (give --cacert FILE)";
 	}
 }
 
