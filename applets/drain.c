@@ -178,9 +178,7 @@ plural(int n)
 static char *
 secs(char *buf, size_t size, int64_t ms)
 {
-	int dec = ms % 1000 == 0 ? 0 : ms % 100 == 0 ? 1 : ms % 10 == 0 ? 2 : 3;
-
-	return dur_fmt(buf, size, ms, dec);
+	return dur_fmt(buf, size, ms, DUR_EXACT);
 }
 
 static const char *

@@ -152,8 +152,14 @@ int num_parse(const char *s, long long min, long long max, long long *out);
 int dur_parse(const char *s, int64_t *ms);
 
 /* Formats ms as seconds with `decimals` digits after the point ("1.84s",
- * "30s" when decimals is 0). Returns buf. */
+ * "30s" when decimals is 0; DUR_EXACT: as few as show ms exactly, "30s",
+ * "1.5s", "0.25s"). Returns buf. */
+#define DUR_EXACT -1
 char *dur_fmt(char *buf, size_t size, int64_t ms, int decimals);
+
+/* Sleeps until the monotonic time t (mono_ms()) or a stop signal. Returns
+ * -1 when stop_signal is set, else 0. */
+int sleep_until(int64_t t);
 
 /* ---- network options and requests (netopt.c) ------------------------------ */
 
@@ -466,6 +472,15 @@ void mark_drop(const char *path, const char *moved, int warn);
  * timeout_ms (EX_TIMEOUT), or until stop_signal (EX_FAIL). Failures are
  * logged when they change and every few seconds, not at every poll. Needs
  * net_start(). Blocks. */
+/* Up to 160 bytes of hostile text s[0..n), first line only, blanks
+ * around it dropped, anything not printable ASCII shown as '?'. Returns buf. */
+char *show_text(char *buf, size_t size, const char *s, size_t n);
+
+/* Describes a non-2xx answer into buf: status, reason, then where a
+ * redirect points or the first line of the body (hostile text: at most
+ * 160 printable bytes of each). Returns buf. */
+const char *http_why(const struct http_resp *r, char *buf, size_t size);
+
 int pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
 		    int64_t timeout_ms);
 

@@ -358,9 +358,7 @@ pool_start(struct pool_cfg *c, int depool)
 
 /* ---- showing things ---------------------------------------------------------- */
 
-/* Up to POOL_SHOW bytes of hostile text s[0..n), first line only, with
- * anything not printable ASCII shown as '?'. Returns buf. */
-static char *
+char *
 show_text(char *buf, size_t size, const char *s, size_t n)
 {
 	size_t i, o = 0;
@@ -672,9 +670,7 @@ haproxy_set(const struct pool_cfg *c, const struct pool_target *t,
 
 /* ---- HTTP APIs --------------------------------------------------------------- */
 
-/* Describes a non-2xx answer into buf: status, reason, then where a
- * redirect points or the first line of the body. */
-static const char *
+const char *
 http_why(const struct http_resp *r, char *buf, size_t size)
 {
 	const struct http_header *loc = http_header(r, "Location");
@@ -798,27 +794,6 @@ ready_probe(struct net_cfg *n, const struct url *u, const struct deadline *end,
 	return 0;
 }
 
-/* Digits after the point that show ms exactly (1.5s, 250ms as 0.25s). */
-static int
-dur_decimals(int64_t ms)
-{
-	if (!(ms % 1000))
-		return 0;
-	if (!(ms % 100))
-		return 1;
-	return ms % 10 ? 3 : 2;
-}
-
-/* Sleeps until `until` or a signal. */
-static void
-ready_sleep(int64_t until)
-{
-	int64_t left;
-
-	while (!stop_signal && (left = until - mono_ms()) > 0)
-		poll(0, 0, left > INT_MAX ? INT_MAX : (int)left);
-}
-
 int
 pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
 		int64_t timeout_ms)
@@ -846,7 +821,7 @@ pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
 			fmt_sn(last, sizeof(last), "%s", now);
 			logged = start;
 		}
-		ready_sleep(start + interval_ms < end.ms ? start + interval_ms : end.ms);
+		sleep_until(start + interval_ms < end.ms ? start + interval_ms : end.ms);
 		if (stop_signal) {
 			log_err("%s: stopped by signal %d while waiting", shown,
 				(int)stop_signal);
@@ -854,7 +829,7 @@ pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
 		}
 		if (!deadline_left(&end)) {
 			log_err("%s: not ready after %s: %s", shown,
-				dur_fmt(dur, sizeof(dur), timeout_ms, dur_decimals(timeout_ms)),
+				dur_fmt(dur, sizeof(dur), timeout_ms, DUR_EXACT),
 				now);
 			return EX_TIMEOUT;
 		}
