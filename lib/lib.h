@@ -63,6 +63,7 @@ struct applet {
 	const char *exits;	/* "0 load <= max, 1 failure, 2 usage, 3 timed out" */
 	const struct opt *opts[APPLET_GROUPS];	/* NULL-terminated list */
 	const char *summary;	/* one sentence for `drainbox` (<= 66 columns) */
+	const char *more;	/* or NULL: text after about that applets share */
 };
 
 struct optstate {
@@ -407,6 +408,8 @@ struct pool_cfg {
 
 /* -f --disabled-suffix --haproxy --depool-url --repool-url -d -H --header-file */
 extern const struct opt pool_opts[];
+/* The help text depool and repool share (their applet's .more). */
+extern const char pool_about[];
 
 /* Handles pool_opts: returns 1 when id was one of them. A malformed value
  * or a 17th target is a usage error (exit 2, "(see 'APPLET --help')" with

@@ -248,20 +248,28 @@ help_opt(const struct opt *p)
 	help_text(p->help, HELP_COL);
 }
 
+/* Prints t line by line: out() takes 1023 bytes a call. */
+static void
+help_lines(const char *t)
+{
+	size_t n;
+
+	for (; t && *t; t += n + (t[n] == '\n'))
+		out("%.*s\n", (int)(n = strcspn(t, "\n")), t);
+}
+
 void
 help_print(const struct applet *a)
 {
 	char exits[256];
 	const struct opt *g, *p;
-	const char *t;
-	size_t n;
 	int i;
 
 	out("Usage: %s ", a->name);
 	help_text(a->usage, (int)strlen(a->name) + 8);
 	out("\n");
-	for (t = a->about; *t; t += n + (t[n] == '\n'))	/* out() takes 1023 bytes a call */
-		out("%.*s\n", (int)(n = strcspn(t, "\n")), t);
+	help_lines(a->about);
+	help_lines(a->more);
 	out("\nOptions:\n");
 	for (i = 0; i < APPLET_GROUPS && (g = a->opts[i]); i++)
 		for (p = g; p->name || p->id; p++)

@@ -56,6 +56,15 @@ const struct opt pool_opts[] = {
 	{ 0, 0, 0, 0, 0 }
 };
 
+const char pool_about[] =
+	"HAProxy's SOCKET is a UNIX path or host:port (runtime API, level\n"
+	"admin). A URL alone is a POST; -d gives a body (with Content-Length,\n"
+	"and no Content-Type unless -H gives one). --header-file FILE holds one\n"
+	"'Name: value' a line (# and blank lines skipped), for tokens that ps\n"
+	"must not show. Every target is tried even when one fails. depool\n"
+	"ignores --repool-url and repool --depool-url, so both can share one\n"
+	"set of options.";
+
 /* ---- option parsing ------------------------------------------------------- */
 
 /* RFC 9110 tchar. */
