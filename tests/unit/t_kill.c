@@ -110,6 +110,14 @@ test_signals(void)
 	is_int(kill_sig_parse(""), -1, "empty signal refused");
 	is_str(kill_sig_name(SIGKILL, buf, sizeof(buf)), "SIGKILL", "name of 9");
 	is_str(kill_sig_name(40, buf, sizeof(buf)), "signal 40", "name of 40");
+	is_int(kill_sig_parse("HUP"), SIGHUP, "signal HUP (the first named)");
+	is_int(kill_sig_parse("SYS"), SIGSYS, "signal SYS (the last named)");
+	is_int(kill_sig_parse("VTALRM"), SIGVTALRM, "signal VTALRM");
+	is_int(kill_sig_parse("SIG"), -1, "SIG alone refused");
+	is_int(kill_sig_parse("STKFLT"), -1, "STKFLT has no name here");
+	is_str(kill_sig_name(16, buf, sizeof(buf)), "signal 16", "name of 16");
+	is_str(kill_sig_name(SIGSYS, buf, sizeof(buf)), "SIGSYS", "name of SYS");
+	is_str(kill_sig_name(SIGCHLD, buf, sizeof(buf)), "SIGCHLD", "name of CHLD");
 }
 
 /* Every prefix of line must be refused or parse without a fault (the
