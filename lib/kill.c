@@ -302,7 +302,7 @@ opt_user(struct kill_cfg *c, const char *arg)
 	}
 	r = passwd_uid(arg, &c->uid);
 	if (r < 0)
-		usage_fail("--user %.32s: /etc/passwd: %s (give a UID)", arg, net_strerror(errno));
+		usage_fail("--user %.32s: /etc/passwd: %m (give a UID)", arg);
 	if (!r)
 		usage_fail("--user: no user '%.32s' in /etc/passwd", arg);
 }
@@ -315,7 +315,7 @@ opt_exec(struct kill_cfg *c, const char *arg)
 	if (c->exec)
 		usage_fail("--exec given twice");
 	if (stat(arg, &st))
-		usage_fail("--exec %.64s: stat: %s", arg, net_strerror(errno));
+		usage_fail("--exec %.64s: stat: %m", arg);
 	c->exec = arg;
 	c->exec_dev = st.st_dev;
 	c->exec_ino = st.st_ino;
@@ -443,7 +443,7 @@ narrow(pid_t pid, int from, char *why, size_t size)
 	struct stat want;
 
 	if (c->has_user && proc_ids_read(pid, &ids)) {
-		fmt_sn(why, size, "its user cannot be read: %s", net_strerror(errno));
+		fmt_sn(why, size, "its user cannot be read: %m");
 		return 1;
 	}
 	if (c->has_user && ids.euid != c->uid) {
@@ -489,7 +489,7 @@ narrow_start(const struct kill_cfg *c)
 		return 0;
 	cg_on = proc_cg_self(&unit_cg);
 	if (cg_on < 0) {
-		log_err("/proc/self/cgroup: read: %s", net_strerror(errno));
+		log_err("/proc/self/cgroup: read: %m");
 		return -1;
 	}
 	if (cg_on)
@@ -553,7 +553,7 @@ pidfile_read(const char *path, int fd, pid_t *pid)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			log_err("%s: read: %s", path, net_strerror(errno));
+			log_err("%s: read: %m", path);
 			return -1;
 		}
 		n += r;
@@ -585,11 +585,11 @@ who_pidfile(const struct kill_cfg *c)
 	if (fd < 0 && errno == ELOOP)
 		return pidfile_bad(path, "a symbolic link (not followed)");
 	if (fd < 0) {
-		log_err("%s: open: %s", path, net_strerror(errno));
+		log_err("%s: open: %m", path);
 		return -1;
 	}
 	if (fstat(fd, &st))
-		r = pidfile_bad(path, "fstat: %s", net_strerror(errno));
+		r = pidfile_bad(path, "fstat: %m");
 	else if (!S_ISREG(st.st_mode))
 		r = pidfile_bad(path, "not a regular file (%s)", file_kind(st.st_mode));
 	else if (st.st_size >= 64)
@@ -607,7 +607,7 @@ who_name(const char *name, int all)
 	int i, n = proc_find(name, name_keep, f, KILL_MAX);
 
 	if (n < 0) {
-		log_err("/proc: read: %s", net_strerror(errno));
+		log_err("/proc: read: %m");
 		return -1;
 	}
 	if (!n && nleft)
@@ -753,7 +753,7 @@ attach_err(pid_t pid)
 		log_err("%d: running, but /proc/%d cannot be seen (mounted hidepid=?)",
 			(int)pid, (int)pid);
 	else
-		log_err("%d: cannot watch it: %s", (int)pid, net_strerror(errno));
+		log_err("%d: cannot watch it: %m", (int)pid);
 }
 
 /* Once attached, a candidate that --user, --exec or the cgroup rule leaves
@@ -849,8 +849,7 @@ send_all(struct pidfd_proc *p, int n, int sig)
 			log_info("sent %s to %d (%s)", name, (int)p[i].pid, p[i].comm);
 			break;
 		case -1:
-			log_err("%d (%s): send %s: %s", (int)p[i].pid, p[i].comm, name,
-				net_strerror(errno));
+			log_err("%d (%s): send %s: %m", (int)p[i].pid, p[i].comm, name);
 			p[i].gone = 3;
 			rc = -1;
 			break;
@@ -881,7 +880,7 @@ run_schedule(const struct kill_sched *s, struct pidfd_proc *p, int n)
 		while (count_running(p, n) && (r = pidfd_wait(p, n, &dl)) > 0)
 			report_exits(p, n, t0);
 		if (r < 0) {
-			log_err("wait: %s", net_strerror(errno));
+			log_err("wait: %m");
 			return EX_FAIL;
 		}
 	}
@@ -906,7 +905,7 @@ kill_run(struct kill_cfg *c, int strict)
 			log_err("/proc: not procfs (an empty directory? mount -t proc proc /proc): "
 				"cannot tell which processes run");
 		else
-			log_err("/proc: open: %s", net_strerror(errno));
+			log_err("/proc: open: %m");
 		return EX_FAIL;
 	}
 	if (narrow_start(c) || who_gather(c) || (n = who_attach(c)) < 0)

@@ -125,7 +125,9 @@ _Noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf,
 /* ---- formatting and stdout (fmt.c) --------------------------------------- */
 
 /* As vsnprintf/snprintf, for %s %c %d %u %x %% with l/ll/z sizes, the '-'
- * and '0' flags, width and precision (also '*'); no floating point. The
+ * and '0' flags, width and precision (also '*'), and %m: errno in words
+ * (net_strerror(errno), as errno is when the text is formatted; the log
+ * functions keep it from their caller); no floating point. The
  * result is always NUL-terminated when size > 0; returns the length the
  * whole text needs. */
 int fmt_vsn(char *buf, size_t size, const char *fmt, va_list ap)

@@ -124,8 +124,7 @@ mark_set(const char *path, const char *moved)
 		return -1;
 	}
 	if (lstat(moved, &st) < 0) {
-		log_warn("%s: stat: %s: no marker for 'repool --if-drained'", moved,
-			 net_strerror(errno));
+		log_warn("%s: stat: %m: no marker for 'repool --if-drained'", moved);
 		return -1;
 	}
 	if ((dfd = mark_dir_open(1)) < 0) {

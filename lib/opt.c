@@ -112,7 +112,7 @@ opt_take(struct optstate *o, const struct applet *a, const struct opt *p)
 	if (p->id == 'h') {
 		help_print(a);
 		if (out_flush())
-			die(EX_FAIL, "stdout: %s", net_strerror(errno));
+			die(EX_FAIL, "stdout: %m");
 		exit(EX_OK);
 	}
 	if (o->arg && !*o->arg && p->arg != ARG_ANY)

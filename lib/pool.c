@@ -150,13 +150,13 @@ hdrfile_read(const char *path, char *buf, size_t size)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
-		die(EX_FAIL, "%s: open: %s", path, net_strerror(errno));
+		die(EX_FAIL, "%s: open: %m", path);
 	while ((r = read(fd, buf + len, size - len)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			close(fd);
-			die(EX_FAIL, "%s: read: %s", path, net_strerror(errno));
+			die(EX_FAIL, "%s: read: %m", path);
 		}
 		len += (size_t)r;
 		if (len == size) {
@@ -426,7 +426,7 @@ file_exists(const char *path)
 		return 1;
 	if (errno == ENOENT)
 		return 0;
-	log_err("%s: stat: %s", path, net_strerror(errno));
+	log_err("%s: stat: %m", path);
 	return -1;
 }
 
@@ -472,7 +472,7 @@ dir_sync(const char *path)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0 || fsync(fd) < 0)
-		log_warn("%s: fsync: %s", dir, net_strerror(errno));
+		log_warn("%s: fsync: %m", dir);
 	if (fd >= 0)
 		close(fd);
 }
@@ -496,7 +496,7 @@ file_neither(const char *from, const char *to)
 	struct stat st;
 
 	if (stat(dir, &st) < 0)
-		log_err("%s: directory %s: %s", from, dir, net_strerror(errno));
+		log_err("%s: directory %s: %m", from, dir);
 	else
 		log_err("%s, %s: neither exists; changed nothing", from, to);
 }
@@ -568,7 +568,7 @@ file_set(const struct pool_cfg *c, const struct pool_target *t, int depool)
 		return 1;
 	}
 	if (rename_noreplace(from, to) < 0) {
-		log_err("%s: rename to %s: %s", from, to, net_strerror(errno));
+		log_err("%s: rename to %s: %m", from, to);
 		return -1;
 	}
 	if (!c->sync_later)
