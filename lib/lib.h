@@ -147,6 +147,10 @@ int out_flush(void);
  * [min, max]. Returns 0, or -1 with *out untouched. */
 int num_parse(const char *s, long long min, long long max, long long *out);
 
+/* The unsigned decimal at *p (< end), as many digits as there are; moves
+ * *p past them. Returns 0, or -1 when there is no digit or it overflows. */
+int num_field(const char **p, const char *end, unsigned long long *v);
+
 #define DUR_MAX_MS (INT64_C(1) << 40)	/* ~35 years: anything above is a typo */
 
 /* "250ms", "2s", "1.5s", "1m", "1h"; a bare number is seconds. Returns 0

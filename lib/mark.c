@@ -190,24 +190,14 @@ mark_read(int dfd, const char *name, char *buf, size_t size, const char **why)
 	return (int)len;
 }
 
-/* A decimal number at *p up to the byte stop, into *v; advances *p past
- * stop. -1 when empty, not digits or too large. */
+/* A decimal number at *p followed by the byte stop, into *v; advances *p
+ * past stop. -1 when empty, not digits or too large. */
 static int
 mark_num(const char **p, const char *end, char stop, unsigned long long *v)
 {
-	const char *s = *p;
-
-	*v = 0;
-	if (s == end || *s == stop)
+	if (num_field(p, end, v) || *p == end || **p != stop)
 		return -1;
-	for (; s < end && *s != stop; s++) {
-		if (*s < '0' || *s > '9' || *v > (~0ULL - 9) / 10)
-			return -1;
-		*v = *v * 10 + (unsigned)(*s - '0');
-	}
-	if (s == end)
-		return -1;
-	*p = s + 1;
+	++*p;
 	return 0;
 }
 
