@@ -332,8 +332,8 @@ step_depool(int *rc)
 		*rc = EX_FAIL;
 		return 0;
 	}
-	log_err("%d of %d target%s failed to depool: not stopping a node still in the pool "
-		"(--force stops it anyway); putting back what was depooled", bad, n, plural(n));
+	log_err("%s: not stopping a node still in the pool (--force stops it anyway); "
+		"putting back what was depooled", d.why);
 	notify_status("depool failed; not stopping");
 	depool_undo();
 	return EX_FAIL;

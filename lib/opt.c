@@ -109,6 +109,7 @@ opt_take(struct optstate *o, const struct applet *a, const struct opt *p)
 	char label[64];
 
 	o->opt = p;
+	opt_label(p, label, sizeof(label));
 	if (p->id == 'h') {
 		help_print(a);
 		if (out_flush())
@@ -116,16 +117,14 @@ opt_take(struct optstate *o, const struct applet *a, const struct opt *p)
 		exit(EX_OK);
 	}
 	if (o->arg && !*o->arg && p->arg != ARG_ANY)
-		usage_die(a, "%s: empty value", opt_label(p, label, sizeof(label)));
+		usage_die(a, "%s: empty value", label);
 	if (o->arg && strlen(o->arg) > OPT_MAX_ARG)
-		usage_die(a, "%s: value longer than %d bytes",
-			  opt_label(p, label, sizeof(label)), OPT_MAX_ARG);
+		usage_die(a, "%s: value longer than %d bytes", label, OPT_MAX_ARG);
 	if (p->arg == ARG_NUM && num_parse(o->arg, 0, LLONG_MAX, &o->num))
-		usage_die(a, "%s: not a whole number: '%s'",
-			  opt_label(p, label, sizeof(label)), o->arg);
+		usage_die(a, "%s: not a whole number: '%s'", label, o->arg);
 	if (p->arg == ARG_DUR && dur_parse(o->arg, &o->ms))
 		usage_die(a, "%s: not a duration: '%s' (say 250ms, 2s, 1.5s or 1m)",
-			  opt_label(p, label, sizeof(label)), o->arg);
+			  label, o->arg);
 	return p->id;
 }
 

@@ -259,16 +259,16 @@ url_target(struct pool_cfg *c, const char *arg, int depool)
 	strcpy(t->u.http.method, "POST");
 	if (sp) {
 		ml = (size_t)(sp - arg);
-		if (!ml || ml > POOL_MAX_METHOD)
-			usage_fail("%s: want 'METHOD URL': '%s'", opt,
-				   url_mask(arg, shown, sizeof(shown)));
-		if (!http_token(arg, ml))
-			usage_fail("%s: METHOD must be a token (letters, digits, "
-				   "!#$%%&'*+-.^_`|~): '%.*s'", opt, (int)ml, arg);
-		memcpy(t->u.http.method, arg, ml);
-		t->u.http.method[ml] = 0;
-		for (url = sp; *url == ' '; url++)
-			;
+		url = "";	/* no METHOD, or too long: refused below */
+		if (ml && ml <= POOL_MAX_METHOD) {
+			if (!http_token(arg, ml))
+				usage_fail("%s: METHOD must be a token (letters, digits, "
+					   "!#$%%&'*+-.^_`|~): '%.*s'", opt, (int)ml, arg);
+			memcpy(t->u.http.method, arg, ml);
+			t->u.http.method[ml] = 0;
+			for (url = sp; *url == ' '; url++)
+				;
+		}
 	}
 	if (!*url || strchr(url, ' '))
 		usage_fail("%s: want 'METHOD URL': '%s'", opt,
