@@ -499,24 +499,20 @@ narrow_start(const struct kill_cfg *c)
 
 /* ---- the pidfile ------------------------------------------------------------ */
 
+/* "PATH: bad pidfile: WHATDETAIL"; returns -1. */
 static int
-pidfile_bad(const char *path, const char *fmt, ...)
+pidfile_bad(const char *path, const char *what, const char *detail)
 {
-	char why[96];
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsn(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	log_err("%s: bad pidfile: %s", path, why);
+	log_err("%s: bad pidfile: %s%s", path, what, detail);
 	return -1;
 }
 
 static const char *
 file_kind(mode_t m)
 {
-	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ?
-	       "a character device (a tty?)" : S_ISSOCK(m) ? "a socket" : "a block device";
+	return S_ISDIR(m) ? "(a directory)" : S_ISFIFO(m) ? "(a FIFO)" : S_ISCHR(m) ?
+	       "(a character device (a tty?))" : S_ISSOCK(m) ? "(a socket)" :
+	       "(a block device)";
 }
 
 /* As root, a pidfile anyone but root can write names whatever process its
@@ -561,7 +557,7 @@ pidfile_read(const char *path, int fd, pid_t *pid)
 	if (n == (ssize_t)sizeof(buf) || proc_pid_parse(buf, (size_t)n, pid)) {
 		for (r = 0; r < n && strchr(" \t\r\n", buf[r]) && buf[r]; r++)
 			;
-		return pidfile_bad(path, "%s", r < n ? "not a PID (1-4194304)" : "empty");
+		return pidfile_bad(path, r < n ? "not a PID (1-4194304)" : "empty", "");
 	}
 	return 0;
 }
@@ -583,18 +579,20 @@ who_pidfile(const struct kill_cfg *c)
 		return 0;
 	}
 	if (fd < 0 && errno == ELOOP)
-		return pidfile_bad(path, "a symbolic link (not followed)");
+		return pidfile_bad(path, "a symbolic link (not followed)", "");
 	if (fd < 0) {
 		log_err("%s: open: %m", path);
 		return -1;
 	}
 	if (fstat(fd, &st))
-		r = pidfile_bad(path, "fstat: %m");
+		r = pidfile_bad(path, "fstat: ", net_strerror(errno));
 	else if (!S_ISREG(st.st_mode))
-		r = pidfile_bad(path, "not a regular file (%s)", file_kind(st.st_mode));
-	else if (st.st_size >= 64)
-		r = pidfile_bad(path, "%lld bytes, too big for a PID", (long long)st.st_size);
-	else
+		r = pidfile_bad(path, "not a regular file ", file_kind(st.st_mode));
+	else if (st.st_size >= 64) {
+		log_err("%s: bad pidfile: %lld bytes, too big for a PID", path,
+			(long long)st.st_size);
+		r = -1;
+	} else
 		r = pidfile_trusted(c, path, &st) ? -1 : pidfile_read(path, fd, &pid);
 	close(fd);
 	return r ? -1 : cand_add(pid, 0, FROM_PIDFILE);
