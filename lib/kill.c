@@ -183,21 +183,13 @@ kill_sched_parse(struct kill_sched *s, const char *text, const char **why)
 {
 	const char *p = text, *slash;
 	char full[80];
-	int64_t ms;
 
 	s->n = 0;
 	s->repeat = -1;
-	if (!strchr(text, '/') && text[0] >= '0' && text[0] <= '9') {
-		if (dur_parse(text, &ms))
-			return sched_bad(why, "'%s' is not a timeout (say 10, 500ms or 1.5s)",
-					 text, strlen(text));
-		sched_add(s, SIGTERM, 0);
-		sched_add(s, 0, ms);
-		sched_add(s, SIGKILL, 0);
-		sched_add(s, 0, ms);
+	if (!strchr(text, '/') && text[0] >= '0' && text[0] <= '9' && strlen(text) < 32) {
+		/* N is TERM/N/KILL/N */
 		fmt_sn(full, sizeof(full), "TERM/%s/KILL/%s", text, text);
-		sched_text(s, full);
-		return 0;
+		p = text = full;
 	}
 	for (;;) {
 		slash = strchr(p, '/');
