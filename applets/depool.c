@@ -15,16 +15,11 @@ const struct applet applet_depool = {
 	.usage = "[OPTIONS] TARGET-OPTION...",
 	.about = "Take this node out of its load balancer's pool, by every target given:\n"
 		 "  -f PATH     rename PATH to PATH.disabled (atomic, never overwrites)\n"
-		 "  --haproxy SOCKET,BACKEND/SERVER   set server state drain on HAProxy's\n"
-		 "              runtime API; SOCKET a UNIX path or host:port, level admin\n"
-		 "  --depool-url 'METHOD URL'   send this request; 2xx is success; a URL\n"
-		 "              alone is a POST; -d gives a body (with Content-Length, and\n"
-		 "              no Content-Type unless -H gives one)\n"
-		 "--header-file FILE holds one 'Name: value' a line (# and blank lines\n"
-		 "skipped), for tokens that ps must not show. Already depooled is success;\n"
-		 "an HAProxy server in MAINT (already out) is left so, and said so.\n"
-		 "Every target is tried even when one fails. --repool-url is accepted and\n"
-		 "ignored, so depool and repool can share one set of options.",
+		 "  --haproxy SOCKET,BACKEND/SERVER   set server state drain on HAProxy\n"
+		 "  --depool-url 'METHOD URL'   send this request; 2xx is success\n"
+		 "Already depooled is success; an HAProxy server in MAINT (already out)\n"
+		 "is left so, and said so.",
+	.more = pool_about,
 	.exits = "0 every target depooled, 1 a target failed, 2 usage",
 	.summary = "Take this node out of the pool: health file, HAProxy, HTTP API.",
 	.opts = { pool_opts, net_opts, dryrun_opts, common_opts, 0 },

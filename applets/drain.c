@@ -231,9 +231,7 @@ plural(int n)
 static char *
 secs(char *buf, size_t size, int64_t ms)
 {
-	int dec = ms % 1000 == 0 ? 0 : ms % 100 == 0 ? 1 : ms % 10 == 0 ? 2 : 3;
-
-	return dur_fmt(buf, size, ms, dec);
+	return dur_fmt(buf, size, ms, DUR_EXACT);
 }
 
 static const char *
@@ -499,8 +497,8 @@ step_depool(int *rc)
 		*rc = EX_FAIL;
 		return 0;
 	}
-	log_err("%d of %d target%s failed to depool: not stopping a node still in the pool "
-		"(--force stops it anyway); putting back what was depooled", bad, n, plural(n));
+	log_err("%s: not stopping a node still in the pool (--force stops it anyway); "
+		"putting back what was depooled", d.why);
 	notify_status("depool failed; not stopping");
 	depool_undo();
 	return EX_FAIL;

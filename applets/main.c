@@ -85,10 +85,10 @@ drainbox_install(int symbolic, const char *dir)
 
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n < 0)
-		die(EX_FAIL, "--install: /proc/self/exe: %s", net_strerror(errno));
+		die(EX_FAIL, "--install: /proc/self/exe: %m");
 	self[n] = 0;
 	if (stat(self, &me))
-		die(EX_FAIL, "--install: %s: %s", self, net_strerror(errno));
+		die(EX_FAIL, "--install: %s: %m", self);
 	for (a = applets; *a; a++) {
 		if ((size_t)fmt_sn(path, sizeof(path), "%s/%s", dir, (*a)->name) >= sizeof(path))
 			die(EX_FAIL, "--install: %s: path too long", dir);
@@ -96,7 +96,7 @@ drainbox_install(int symbolic, const char *dir)
 			continue;
 		if ((symbolic ? symlink(self, path) : link(self, path)) == 0)
 			continue;
-		log_err("--install: %s: %s", path, net_strerror(errno));
+		log_err("--install: %s: %m", path);
 		rc = EX_FAIL;
 	}
 	return rc;
@@ -154,7 +154,7 @@ static int
 finish(int rc)
 {
 	if (out_flush())
-		die(EX_FAIL, "stdout: %s", net_strerror(errno));
+		die(EX_FAIL, "stdout: %m");
 	return rc;
 }
 

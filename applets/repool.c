@@ -34,15 +34,9 @@ const struct applet applet_repool = {
 	.usage = "[OPTIONS] TARGET-OPTION...",
 	.about = "Put this node back into its load balancer's pool, by every target given:\n"
 		 "  -f PATH     rename PATH.disabled back to PATH (never overwrites)\n"
-		 "  --haproxy SOCKET,BACKEND/SERVER   set server state ready on HAProxy's\n"
-		 "              runtime API; SOCKET a UNIX path or host:port, level admin\n"
-		 "  --repool-url 'METHOD URL'   send this request; 2xx is success; a URL\n"
-		 "              alone is a POST; -d gives a body (with Content-Length, and\n"
-		 "              no Content-Type unless -H gives one)\n"
-		 "--header-file FILE holds one 'Name: value' a line (# and blank lines\n"
-		 "skipped), for tokens that ps must not show. Already pooled is success.\n"
-		 "Every target is tried even when one fails. --depool-url is accepted and\n"
-		 "ignored, so depool and repool can share one set of options.\n"
+		 "  --haproxy SOCKET,BACKEND/SERVER   set server state ready on HAProxy\n"
+		 "  --repool-url 'METHOD URL'   send this request; 2xx is success\n"
+		 "Already pooled is success.\n"
 		 "Warning: repooling an API target (--haproxy, --repool-url) while the\n"
 		 "service is down sends clients to a dead server. --when-ready URL waits\n"
 		 "until the service answers there first (for ExecStartPost=).\n"
@@ -53,6 +47,7 @@ const struct applet applet_repool = {
 		 ,
 	.exits = "0 all repooled, 1 a target failed, 2 usage, 3 not ready in time",
 	.summary = "Put this node back into the pool, once it answers if asked.",
+	.more = pool_about,
 	.opts = { repool_opts, pool_opts, net_opts, dryrun_opts, common_opts, fleet_opts, 0 },
 };
 

@@ -2,6 +2,8 @@
 /* dur.c - durations: "250ms", "2s", "1.5s", "1m", "1h"; bare = seconds.
  * Strict: no sign, no blanks, no fraction finer than a millisecond, nothing
  * above DUR_MAX_MS. */
+#include <limits.h>
+#include <poll.h>
 #include <string.h>
 
 #include "lib/lib.h"
@@ -58,8 +60,8 @@ dur_fmt(char *buf, size_t size, int64_t ms, int decimals)
 	static const long long pow10[] = { 1, 10, 100, 1000 };
 	long long div, v, p;
 
-	if (decimals < 0)
-		decimals = 0;
+	if (decimals < 0)	/* DUR_EXACT */
+		decimals = ms % 1000 == 0 ? 0 : ms % 100 == 0 ? 1 : ms % 10 == 0 ? 2 : 3;
 	if (decimals > 3)
 		decimals = 3;
 	if (ms < 0)
@@ -72,4 +74,14 @@ dur_fmt(char *buf, size_t size, int64_t ms, int decimals)
 	else
 		fmt_sn(buf, size, "%llds", v);
 	return buf;
+}
+
+int
+sleep_until(int64_t t)
+{
+	int64_t left;
+
+	while (!stop_signal && (left = t - mono_ms()) > 0)
+		poll(0, 0, left > INT_MAX ? INT_MAX : (int)left);
+	return stop_signal ? -1 : 0;
 }

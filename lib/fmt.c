@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: 0BSD */
 /* fmt.c - a small printf for what drainbox prints: %s %c %d %u %x %% with
- * the l, ll and z sizes (z: size_t's own width, 32 bits on armhf and
+ * %m (errno in words), the l, ll and z sizes (z: size_t's own width, 32 bits on armhf and
  * i386), the '-' and '0' flags, a width and a precision (also as '*'). musl's printf is about 10 KB, half of it the floating
  * point formatter that no line of ours needs; this is under 1 KB. There is
  * no %f, %p, %n, %e or %g: the compiler's format checking still applies,
@@ -107,6 +107,11 @@ convert(struct sink *s, const char **fp, va_list *ap)
 		p = va_arg(*ap, char *);
 		if (!p)
 			p = "(null)";
+		field(s, p, prec >= 0 ? strnlen(p, (size_t)prec) : strlen(p),
+		      width, left, ' ');
+		return;
+	case 'm':	/* errno in words (log_line keeps its caller's errno) */
+		p = (char *)net_strerror(errno);
 		field(s, p, prec >= 0 ? strnlen(p, (size_t)prec) : strlen(p),
 		      width, left, ' ');
 		return;

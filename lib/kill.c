@@ -29,48 +29,55 @@ const struct opt kill_opts[] = {
 	{ 0, 0, 0, 0, 0 }
 };
 
-static const struct {
-	unsigned char sig;
-	char name[7];
-} sigs[] = {
-	{ SIGHUP, "HUP" }, { SIGINT, "INT" }, { SIGQUIT, "QUIT" }, { SIGILL, "ILL" },
-	{ SIGTRAP, "TRAP" }, { SIGABRT, "ABRT" }, { SIGBUS, "BUS" }, { SIGFPE, "FPE" },
-	{ SIGKILL, "KILL" }, { SIGUSR1, "USR1" }, { SIGSEGV, "SEGV" }, { SIGUSR2, "USR2" },
-	{ SIGPIPE, "PIPE" }, { SIGALRM, "ALRM" }, { SIGTERM, "TERM" }, { SIGCHLD, "CHLD" },
-	{ SIGCONT, "CONT" }, { SIGSTOP, "STOP" }, { SIGTSTP, "TSTP" }, { SIGTTIN, "TTIN" },
-	{ SIGTTOU, "TTOU" }, { SIGURG, "URG" }, { SIGXCPU, "XCPU" }, { SIGXFSZ, "XFSZ" },
-	{ SIGVTALRM, "VTALRM" }, { SIGPROF, "PROF" }, { SIGWINCH, "WINCH" }, { SIGIO, "IO" },
-	{ SIGPWR, "PWR" }, { SIGSYS, "SYS" }
-};
-#define NSIGS (sizeof(sigs) / sizeof(sigs[0]))
+/* The names of signals 1..31, in order, "" for 16 (STKFLT: not ours to
+ * name). Every CPU drainbox builds for numbers them the generic way. */
+static const char sig_names[] =
+	"HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0KILL\0USR1\0SEGV\0USR2\0"
+	"PIPE\0ALRM\0TERM\0\0CHLD\0CONT\0STOP\0TSTP\0TTIN\0TTOU\0URG\0XCPU\0"
+	"XFSZ\0VTALRM\0PROF\0WINCH\0IO\0PWR\0SYS";
+typedef char sig_names_generic[SIGBUS == 7 && SIGUSR1 == 10 && SIGUSR2 == 12 &&
+	SIGCHLD == 17 && SIGSTOP == 19 && SIGURG == 23 && SIGXCPU == 24 &&
+	SIGWINCH == 28 && SIGIO == 29 && SIGPWR == 30 && SIGSYS == 31 ? 1 : -1];
+
+/* Signal sig's name ("" when it has none here). */
+static const char *
+sig_name(int sig)
+{
+	const char *p = sig_names;
+	int i;
+
+	if (sig < 1 || sig > 31)
+		return "";
+	for (i = 1; i < sig; i++)
+		p += strlen(p) + 1;
+	return p;
+}
 
 int
 kill_sig_parse(const char *s)
 {
 	long long v;
-	size_t i;
+	int i;
 
 	if (*s >= '0' && *s <= '9')
 		return num_parse(s, 1, 64, &v) ? -1 : (int)v;
 	if (!strncmp(s, "SIG", 3))
 		s += 3;
-	for (i = 0; i < NSIGS; i++)
-		if (!strcmp(s, sigs[i].name))
-			return sigs[i].sig;
+	for (i = 1; *s && i <= 31; i++)
+		if (!strcmp(s, sig_name(i)))
+			return i;
 	return -1;
 }
 
 const char *
 kill_sig_name(int sig, char *buf, size_t size)
 {
-	size_t i;
+	const char *n = sig_name(sig);
 
-	for (i = 0; i < NSIGS; i++)
-		if (sigs[i].sig == sig) {
-			fmt_sn(buf, size, "SIG%s", sigs[i].name);
-			return buf;
-		}
-	fmt_sn(buf, size, "signal %d", sig);
+	if (*n)
+		fmt_sn(buf, size, "SIG%s", n);
+	else
+		fmt_sn(buf, size, "signal %d", sig);
 	return buf;
 }
 
@@ -176,21 +183,13 @@ kill_sched_parse(struct kill_sched *s, const char *text, const char **why)
 {
 	const char *p = text, *slash;
 	char full[80];
-	int64_t ms;
 
 	s->n = 0;
 	s->repeat = -1;
-	if (!strchr(text, '/') && text[0] >= '0' && text[0] <= '9') {
-		if (dur_parse(text, &ms))
-			return sched_bad(why, "'%s' is not a timeout (say 10, 500ms or 1.5s)",
-					 text, strlen(text));
-		sched_add(s, SIGTERM, 0);
-		sched_add(s, 0, ms);
-		sched_add(s, SIGKILL, 0);
-		sched_add(s, 0, ms);
+	if (!strchr(text, '/') && text[0] >= '0' && text[0] <= '9' && strlen(text) < 32) {
+		/* N is TERM/N/KILL/N */
 		fmt_sn(full, sizeof(full), "TERM/%s/KILL/%s", text, text);
-		sched_text(s, full);
-		return 0;
+		p = text = full;
 	}
 	for (;;) {
 		slash = strchr(p, '/');
@@ -295,7 +294,7 @@ opt_user(struct kill_cfg *c, const char *arg)
 	}
 	r = passwd_uid(arg, &c->uid);
 	if (r < 0)
-		usage_fail("--user %.32s: /etc/passwd: %s (give a UID)", arg, net_strerror(errno));
+		usage_fail("--user %.32s: /etc/passwd: %m (give a UID)", arg);
 	if (!r)
 		usage_fail("--user: no user '%.32s' in /etc/passwd", arg);
 }
@@ -308,7 +307,7 @@ opt_exec(struct kill_cfg *c, const char *arg)
 	if (c->exec)
 		usage_fail("--exec given twice");
 	if (stat(arg, &st))
-		usage_fail("--exec %.64s: stat: %s", arg, net_strerror(errno));
+		usage_fail("--exec %.64s: stat: %m", arg);
 	c->exec = arg;
 	c->exec_dev = st.st_dev;
 	c->exec_ino = st.st_ino;
@@ -436,7 +435,7 @@ narrow(pid_t pid, int from, char *why, size_t size)
 	struct stat want;
 
 	if (c->has_user && proc_ids_read(pid, &ids)) {
-		fmt_sn(why, size, "its user cannot be read: %s", net_strerror(errno));
+		fmt_sn(why, size, "its user cannot be read: %m");
 		return 1;
 	}
 	if (c->has_user && ids.euid != c->uid) {
@@ -482,7 +481,7 @@ narrow_start(const struct kill_cfg *c)
 		return 0;
 	cg_on = proc_cg_self(&unit_cg);
 	if (cg_on < 0) {
-		log_err("/proc/self/cgroup: read: %s", net_strerror(errno));
+		log_err("/proc/self/cgroup: read: %m");
 		return -1;
 	}
 	if (cg_on)
@@ -492,24 +491,20 @@ narrow_start(const struct kill_cfg *c)
 
 /* ---- the pidfile ------------------------------------------------------------ */
 
+/* "PATH: bad pidfile: WHATDETAIL"; returns -1. */
 static int
-pidfile_bad(const char *path, const char *fmt, ...)
+pidfile_bad(const char *path, const char *what, const char *detail)
 {
-	char why[96];
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsn(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	log_err("%s: bad pidfile: %s", path, why);
+	log_err("%s: bad pidfile: %s%s", path, what, detail);
 	return -1;
 }
 
 static const char *
 file_kind(mode_t m)
 {
-	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ?
-	       "a character device (a tty?)" : S_ISSOCK(m) ? "a socket" : "a block device";
+	return S_ISDIR(m) ? "(a directory)" : S_ISFIFO(m) ? "(a FIFO)" : S_ISCHR(m) ?
+	       "(a character device (a tty?))" : S_ISSOCK(m) ? "(a socket)" :
+	       "(a block device)";
 }
 
 /* As root, a pidfile anyone but root can write names whatever process its
@@ -546,7 +541,7 @@ pidfile_read(const char *path, int fd, pid_t *pid)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			log_err("%s: read: %s", path, net_strerror(errno));
+			log_err("%s: read: %m", path);
 			return -1;
 		}
 		n += r;
@@ -554,7 +549,7 @@ pidfile_read(const char *path, int fd, pid_t *pid)
 	if (n == (ssize_t)sizeof(buf) || proc_pid_parse(buf, (size_t)n, pid)) {
 		for (r = 0; r < n && strchr(" \t\r\n", buf[r]) && buf[r]; r++)
 			;
-		return pidfile_bad(path, "%s", r < n ? "not a PID (1-4194304)" : "empty");
+		return pidfile_bad(path, r < n ? "not a PID (1-4194304)" : "empty", "");
 	}
 	return 0;
 }
@@ -576,18 +571,20 @@ who_pidfile(const struct kill_cfg *c)
 		return 0;
 	}
 	if (fd < 0 && errno == ELOOP)
-		return pidfile_bad(path, "a symbolic link (not followed)");
+		return pidfile_bad(path, "a symbolic link (not followed)", "");
 	if (fd < 0) {
-		log_err("%s: open: %s", path, net_strerror(errno));
+		log_err("%s: open: %m", path);
 		return -1;
 	}
 	if (fstat(fd, &st))
-		r = pidfile_bad(path, "fstat: %s", net_strerror(errno));
+		r = pidfile_bad(path, "fstat: ", net_strerror(errno));
 	else if (!S_ISREG(st.st_mode))
-		r = pidfile_bad(path, "not a regular file (%s)", file_kind(st.st_mode));
-	else if (st.st_size >= 64)
-		r = pidfile_bad(path, "%lld bytes, too big for a PID", (long long)st.st_size);
-	else
+		r = pidfile_bad(path, "not a regular file ", file_kind(st.st_mode));
+	else if (st.st_size >= 64) {
+		log_err("%s: bad pidfile: %lld bytes, too big for a PID", path,
+			(long long)st.st_size);
+		r = -1;
+	} else
 		r = pidfile_trusted(c, path, &st) ? -1 : pidfile_read(path, fd, &pid);
 	close(fd);
 	return r ? -1 : cand_add(pid, 0, FROM_PIDFILE);
@@ -600,7 +597,7 @@ who_name(const char *name, int all)
 	int i, n = proc_find(name, name_keep, f, KILL_MAX);
 
 	if (n < 0) {
-		log_err("/proc: read: %s", net_strerror(errno));
+		log_err("/proc: read: %m");
 		return -1;
 	}
 	if (!n && nleft)
@@ -746,7 +743,7 @@ attach_err(pid_t pid)
 		log_err("%d: running, but /proc/%d cannot be seen (mounted hidepid=?)",
 			(int)pid, (int)pid);
 	else
-		log_err("%d: cannot watch it: %s", (int)pid, net_strerror(errno));
+		log_err("%d: cannot watch it: %m", (int)pid);
 }
 
 /* Once attached, a candidate that --user, --exec or the cgroup rule leaves
@@ -842,8 +839,7 @@ send_all(struct pidfd_proc *p, int n, int sig)
 			log_info("sent %s to %d (%s)", name, (int)p[i].pid, p[i].comm);
 			break;
 		case -1:
-			log_err("%d (%s): send %s: %s", (int)p[i].pid, p[i].comm, name,
-				net_strerror(errno));
+			log_err("%d (%s): send %s: %m", (int)p[i].pid, p[i].comm, name);
 			p[i].gone = 3;
 			rc = -1;
 			break;
@@ -874,7 +870,7 @@ run_schedule(const struct kill_sched *s, struct pidfd_proc *p, int n)
 		while (count_running(p, n) && (r = pidfd_wait(p, n, &dl)) > 0)
 			report_exits(p, n, t0);
 		if (r < 0) {
-			log_err("wait: %s", net_strerror(errno));
+			log_err("wait: %m");
 			return EX_FAIL;
 		}
 	}
@@ -899,7 +895,7 @@ kill_run(struct kill_cfg *c, int strict)
 			log_err("/proc: not procfs (an empty directory? mount -t proc proc /proc): "
 				"cannot tell which processes run");
 		else
-			log_err("/proc: open: %s", net_strerror(errno));
+			log_err("/proc: open: %m");
 		return EX_FAIL;
 	}
 	if (narrow_start(c) || who_gather(c) || (n = who_attach(c)) < 0)

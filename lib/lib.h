@@ -64,6 +64,7 @@ struct applet {
 	const char *exits;	/* "0 load <= max, 1 failure, 2 usage, 3 timed out" */
 	const struct opt *opts[APPLET_GROUPS];	/* NULL-terminated list */
 	const char *summary;	/* one sentence for `drainbox` (<= 66 columns) */
+	const char *more;	/* or NULL: text after about that applets share */
 };
 
 struct optstate {
@@ -125,7 +126,9 @@ _Noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf,
 /* ---- formatting and stdout (fmt.c) --------------------------------------- */
 
 /* As vsnprintf/snprintf, for %s %c %d %u %x %% with l/ll/z sizes, the '-'
- * and '0' flags, width and precision (also '*'); no floating point. The
+ * and '0' flags, width and precision (also '*'), and %m: errno in words
+ * (net_strerror(errno), as errno is when the text is formatted; the log
+ * functions keep it from their caller); no floating point. The
  * result is always NUL-terminated when size > 0; returns the length the
  * whole text needs. */
 int fmt_vsn(char *buf, size_t size, const char *fmt, va_list ap)
@@ -145,6 +148,10 @@ int out_flush(void);
  * [min, max]. Returns 0, or -1 with *out untouched. */
 int num_parse(const char *s, long long min, long long max, long long *out);
 
+/* The unsigned decimal at *p (< end), as many digits as there are; moves
+ * *p past them. Returns 0, or -1 when there is no digit or it overflows. */
+int num_field(const char **p, const char *end, unsigned long long *v);
+
 #define DUR_MAX_MS (INT64_C(1) << 40)	/* ~35 years: anything above is a typo */
 
 /* "250ms", "2s", "1.5s", "1m", "1h"; a bare number is seconds. Returns 0
@@ -153,8 +160,14 @@ int num_parse(const char *s, long long min, long long max, long long *out);
 int dur_parse(const char *s, int64_t *ms);
 
 /* Formats ms as seconds with `decimals` digits after the point ("1.84s",
- * "30s" when decimals is 0). Returns buf. */
+ * "30s" when decimals is 0; DUR_EXACT: as few as show ms exactly, "30s",
+ * "1.5s", "0.25s"). Returns buf. */
+#define DUR_EXACT -1
 char *dur_fmt(char *buf, size_t size, int64_t ms, int decimals);
+
+/* Sleeps until the monotonic time t (mono_ms()) or a stop signal. Returns
+ * -1 when stop_signal is set, else 0. */
+int sleep_until(int64_t t);
 
 /* ---- network options and requests (netopt.c) ------------------------------ */
 
@@ -403,6 +416,8 @@ struct pool_cfg {
 
 /* -f --disabled-suffix --haproxy --depool-url --repool-url -d -H --header-file */
 extern const struct opt pool_opts[];
+/* The help text depool and repool share (their applet's .more). */
+extern const char pool_about[];
 
 /* Handles pool_opts: returns 1 when id was one of them. A malformed value
  * or a 17th target is a usage error (exit 2, "(see 'APPLET --help')" with
@@ -468,6 +483,15 @@ void mark_drop(const char *path, const char *moved, int warn);
  * timeout_ms (EX_TIMEOUT), or until stop_signal (EX_FAIL). Failures are
  * logged when they change and every few seconds, not at every poll. Needs
  * net_start(). Blocks. */
+/* Up to 160 bytes of hostile text s[0..n), first line only, blanks
+ * around it dropped, anything not printable ASCII shown as '?'. Returns buf. */
+char *show_text(char *buf, size_t size, const char *s, size_t n);
+
+/* Describes a non-2xx answer into buf: status, reason, then where a
+ * redirect points or the first line of the body (hostile text: at most
+ * 160 printable bytes of each). Returns buf. */
+const char *http_why(const struct http_resp *r, char *buf, size_t size);
+
 int pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
 		    int64_t timeout_ms);
 

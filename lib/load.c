@@ -194,24 +194,6 @@ load_check(const struct load_cfg *cfg)
 
 enum { READ_OK, READ_GONE, READ_FAIL, READ_INTR };
 
-/* Copies the first line of hostile text, at most 80 characters, with
- * anything unprintable shown as '?'. */
-static void
-clean_line(char *dst, size_t size, const char *s, size_t n)
-{
-	size_t i, j = 0;
-
-	for (i = 0; i < n && s[i] != '\n' && s[i] != '\r' && j + 4 < size; i++) {
-		if (j == 80) {
-			memcpy(dst + j, "...", 3);
-			j += 3;
-			break;
-		}
-		dst[j++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	}
-	dst[j] = 0;
-}
-
 static int
 load_gone(const struct load_cfg *cfg, int e)
 {
@@ -228,27 +210,6 @@ read_net_fail(const struct load_cfg *cfg, int e, const char *obj, char *why,
 	return load_gone(cfg, e) ? READ_GONE : READ_FAIL;
 }
 
-/* A non-2xx answer, in words: status, reason, then the Location of a
- * redirect or the first line of the body. */
-static void
-read_status_fail(const struct load_cfg *cfg, const struct http_resp *r,
-		 char *why, size_t whysize)
-{
-	const struct http_header *loc = http_header(r, "Location");
-	char reason[96], extra[96];
-
-	clean_line(reason, sizeof(reason), r->reason, r->reasonlen);
-	if (r->status >= 300 && r->status < 400 && loc) {
-		clean_line(extra, sizeof(extra), loc->value, loc->valuelen);
-		fmt_sn(why, whysize, "%s: HTTP %d %s: redirect to %s (not followed)",
-			 cfg->url_text, r->status, reason, extra);
-		return;
-	}
-	clean_line(extra, sizeof(extra), r->body, r->bodylen);
-	fmt_sn(why, whysize, "%s: HTTP %d %s%s%s", cfg->url_text, r->status,
-		 reason, extra[0] ? ": " : "", extra);
-}
-
 static int
 read_url(const struct load_cfg *cfg, struct net_cfg *net,
 	 const struct deadline *until, long long *load, char *why, size_t whysize)
@@ -260,7 +221,9 @@ read_url(const struct load_cfg *cfg, struct net_cfg *net,
 	if ((e = net_http(net, &rq, &r, until)) < 0)
 		return read_net_fail(cfg, e, cfg->url_text, why, whysize);
 	if (r.status < 200 || r.status > 299) {
-		read_status_fail(cfg, &r, why, whysize);
+		char what[400];
+
+		fmt_sn(why, whysize, "%s: %s", cfg->url_text, http_why(&r, what, sizeof(what)));
 		return READ_FAIL;
 	}
 	if (cfg->metric)
@@ -299,7 +262,7 @@ read_haproxy(const struct load_cfg *cfg, struct net_cfg *net,
 	     size_t whysize)
 {
 	struct deadline dl = deadline_min(deadline_in(net->request_ms), *until);
-	char cmd[LOAD_MAX_SPEC + 32], line[96];
+	char cmd[LOAD_MAX_SPEC + 32], line[168];
 	int n, e;
 
 	fmt_sn(cmd, sizeof(cmd), "show stat %s 4 -1", cfg->hap_backend);
@@ -311,7 +274,7 @@ read_haproxy(const struct load_cfg *cfg, struct net_cfg *net,
 	if (e == 0)
 		return READ_OK;
 	if (n > 0 && net->buf[0] != '#') {
-		clean_line(line, sizeof(line), net->buf, (size_t)n);
+		show_text(line, sizeof(line), net->buf, (size_t)n);
 		fmt_sn(why, whysize, "%s: show stat: %s", cfg->hap_sock, line);
 	} else {
 		fmt_sn(why, whysize, "%s: %s/%s: %s", cfg->hap_sock,
@@ -360,13 +323,7 @@ struct waitstate {
 };
 
 /* Seconds for messages: "30s", "1.5s", "0.25s". */
-static char *
-secs(char *buf, size_t size, int64_t ms)
-{
-	int d = ms % 1000 == 0 ? 0 : ms % 100 == 0 ? 1 : ms % 10 == 0 ? 2 : 3;
-
-	return dur_fmt(buf, size, ms, d);
-}
+#define secs(buf, size, ms) dur_fmt(buf, size, ms, DUR_EXACT)
 
 static int
 load_interrupted(void)
@@ -375,22 +332,6 @@ load_interrupted(void)
 
 	log_warn("interrupted by %s", kill_sig_name(stop_signal, name, sizeof(name)));
 	return EX_FAIL;
-}
-
-/* Sleeps until the monotonic time t. Returns -1 when a stop signal came. */
-static int
-load_sleep(int64_t t)
-{
-	int64_t left;
-
-	for (;;) {
-		if (stop_signal)
-			return -1;
-		left = t - mono_ms();
-		if (left <= 0)
-			return 0;
-		poll(0, 0, left > INT_MAX ? INT_MAX : (int)left);
-	}
 }
 
 static void
@@ -501,7 +442,7 @@ load_wait(struct load_cfg *cfg, struct net_cfg *net)
 			return EX_OK;
 		if (now >= w.end)
 			return load_timed_out(cfg, &w);
-		if (load_sleep(now + cfg->interval_ms < w.end ?
+		if (sleep_until(now + cfg->interval_ms < w.end ?
 			       now + cfg->interval_ms : w.end) < 0)
 			return load_interrupted();
 		if (mono_ms() >= w.end)

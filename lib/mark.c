@@ -124,8 +124,7 @@ mark_set(const char *path, const char *moved)
 		return -1;
 	}
 	if (lstat(moved, &st) < 0) {
-		log_warn("%s: stat: %s: no marker for 'repool --if-drained'", moved,
-			 net_strerror(errno));
+		log_warn("%s: stat: %m: no marker for 'repool --if-drained'", moved);
 		return -1;
 	}
 	if ((dfd = mark_dir_open(1)) < 0) {
@@ -191,24 +190,14 @@ mark_read(int dfd, const char *name, char *buf, size_t size, const char **why)
 	return (int)len;
 }
 
-/* A decimal number at *p up to the byte stop, into *v; advances *p past
- * stop. -1 when empty, not digits or too large. */
+/* A decimal number at *p followed by the byte stop, into *v; advances *p
+ * past stop. -1 when empty, not digits or too large. */
 static int
 mark_num(const char **p, const char *end, char stop, unsigned long long *v)
 {
-	const char *s = *p;
-
-	*v = 0;
-	if (s == end || *s == stop)
+	if (num_field(p, end, v) || *p == end || **p != stop)
 		return -1;
-	for (; s < end && *s != stop; s++) {
-		if (*s < '0' || *s > '9' || *v > (~0ULL - 9) / 10)
-			return -1;
-		*v = *v * 10 + (unsigned)(*s - '0');
-	}
-	if (s == end)
-		return -1;
-	*p = s + 1;
+	++*p;
 	return 0;
 }
 

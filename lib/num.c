@@ -25,3 +25,21 @@ num_parse(const char *s, long long min, long long max, long long *out)
 	*out = v;
 	return 0;
 }
+
+int
+num_field(const char **p, const char *end, unsigned long long *v)
+{
+	const char *s = *p;
+	unsigned long long n = 0;
+
+	if (s >= end || *s < '0' || *s > '9')
+		return -1;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		if (n > (~0ULL - (unsigned)(*s - '0')) / 10)
+			return -1;
+		n = n * 10 + (unsigned)(*s - '0');
+	}
+	*p = s;
+	*v = n;
+	return 0;
+}

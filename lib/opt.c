@@ -109,23 +109,22 @@ opt_take(struct optstate *o, const struct applet *a, const struct opt *p)
 	char label[64];
 
 	o->opt = p;
+	opt_label(p, label, sizeof(label));
 	if (p->id == 'h') {
 		help_print(a);
 		if (out_flush())
-			die(EX_FAIL, "stdout: %s", net_strerror(errno));
+			die(EX_FAIL, "stdout: %m");
 		exit(EX_OK);
 	}
 	if (o->arg && !*o->arg && p->arg != ARG_ANY)
-		usage_die(a, "%s: empty value", opt_label(p, label, sizeof(label)));
+		usage_die(a, "%s: empty value", label);
 	if (o->arg && strlen(o->arg) > OPT_MAX_ARG)
-		usage_die(a, "%s: value longer than %d bytes",
-			  opt_label(p, label, sizeof(label)), OPT_MAX_ARG);
+		usage_die(a, "%s: value longer than %d bytes", label, OPT_MAX_ARG);
 	if (p->arg == ARG_NUM && num_parse(o->arg, 0, LLONG_MAX, &o->num))
-		usage_die(a, "%s: not a whole number: '%s'",
-			  opt_label(p, label, sizeof(label)), o->arg);
+		usage_die(a, "%s: not a whole number: '%s'", label, o->arg);
 	if (p->arg == ARG_DUR && dur_parse(o->arg, &o->ms))
 		usage_die(a, "%s: not a duration: '%s' (say 250ms, 2s, 1.5s or 1m)",
-			  opt_label(p, label, sizeof(label)), o->arg);
+			  label, o->arg);
 	return p->id;
 }
 
@@ -248,20 +247,28 @@ help_opt(const struct opt *p)
 	help_text(p->help, HELP_COL);
 }
 
+/* Prints t line by line: out() takes 1023 bytes a call. */
+static void
+help_lines(const char *t)
+{
+	size_t n;
+
+	for (; t && *t; t += n + (t[n] == '\n'))
+		out("%.*s\n", (int)(n = strcspn(t, "\n")), t);
+}
+
 void
 help_print(const struct applet *a)
 {
 	char exits[256];
 	const struct opt *g, *p;
-	const char *t;
-	size_t n;
 	int i;
 
 	out("Usage: %s ", a->name);
 	help_text(a->usage, (int)strlen(a->name) + 8);
 	out("\n");
-	for (t = a->about; *t; t += n + (t[n] == '\n'))	/* out() takes 1023 bytes a call */
-		out("%.*s\n", (int)(n = strcspn(t, "\n")), t);
+	help_lines(a->about);
+	help_lines(a->more);
 	out("\nOptions:\n");
 	for (i = 0; i < APPLET_GROUPS && (g = a->opts[i]); i++)
 		for (p = g; p->name || p->id; p++)

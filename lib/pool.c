@@ -56,6 +56,15 @@ const struct opt pool_opts[] = {
 	{ 0, 0, 0, 0, 0 }
 };
 
+const char pool_about[] =
+	"HAProxy's SOCKET is a UNIX path or host:port (runtime API, level\n"
+	"admin). A URL alone is a POST; -d gives a body (with Content-Length,\n"
+	"and no Content-Type unless -H gives one). --header-file FILE holds one\n"
+	"'Name: value' a line (# and blank lines skipped), for tokens that ps\n"
+	"must not show. Every target is tried even when one fails. depool\n"
+	"ignores --repool-url and repool --depool-url, so both can share one\n"
+	"set of options.";
+
 /* ---- option parsing ------------------------------------------------------- */
 
 /* RFC 9110 tchar. */
@@ -141,13 +150,13 @@ hdrfile_read(const char *path, char *buf, size_t size)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
-		die(EX_FAIL, "%s: open: %s", path, net_strerror(errno));
+		die(EX_FAIL, "%s: open: %m", path);
 	while ((r = read(fd, buf + len, size - len)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			close(fd);
-			die(EX_FAIL, "%s: read: %s", path, net_strerror(errno));
+			die(EX_FAIL, "%s: read: %m", path);
 		}
 		len += (size_t)r;
 		if (len == size) {
@@ -250,16 +259,16 @@ url_target(struct pool_cfg *c, const char *arg, int depool)
 	strcpy(t->u.http.method, "POST");
 	if (sp) {
 		ml = (size_t)(sp - arg);
-		if (!ml || ml > POOL_MAX_METHOD)
-			usage_fail("%s: want 'METHOD URL': '%s'", opt,
-				   url_mask(arg, shown, sizeof(shown)));
-		if (!http_token(arg, ml))
-			usage_fail("%s: METHOD must be a token (letters, digits, "
-				   "!#$%%&'*+-.^_`|~): '%.*s'", opt, (int)ml, arg);
-		memcpy(t->u.http.method, arg, ml);
-		t->u.http.method[ml] = 0;
-		for (url = sp; *url == ' '; url++)
-			;
+		url = "";	/* no METHOD, or too long: refused below */
+		if (ml && ml <= POOL_MAX_METHOD) {
+			if (!http_token(arg, ml))
+				usage_fail("%s: METHOD must be a token (letters, digits, "
+					   "!#$%%&'*+-.^_`|~): '%.*s'", opt, (int)ml, arg);
+			memcpy(t->u.http.method, arg, ml);
+			t->u.http.method[ml] = 0;
+			for (url = sp; *url == ' '; url++)
+				;
+		}
 	}
 	if (!*url || strchr(url, ' '))
 		usage_fail("%s: want 'METHOD URL': '%s'", opt,
@@ -358,9 +367,7 @@ pool_start(struct pool_cfg *c, int depool)
 
 /* ---- showing things ---------------------------------------------------------- */
 
-/* Up to POOL_SHOW bytes of hostile text s[0..n), first line only, with
- * anything not printable ASCII shown as '?'. Returns buf. */
-static char *
+char *
 show_text(char *buf, size_t size, const char *s, size_t n)
 {
 	size_t i, o = 0;
@@ -419,7 +426,7 @@ file_exists(const char *path)
 		return 1;
 	if (errno == ENOENT)
 		return 0;
-	log_err("%s: stat: %s", path, net_strerror(errno));
+	log_err("%s: stat: %m", path);
 	return -1;
 }
 
@@ -465,7 +472,7 @@ dir_sync(const char *path)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0 || fsync(fd) < 0)
-		log_warn("%s: fsync: %s", dir, net_strerror(errno));
+		log_warn("%s: fsync: %m", dir);
 	if (fd >= 0)
 		close(fd);
 }
@@ -489,7 +496,7 @@ file_neither(const char *from, const char *to)
 	struct stat st;
 
 	if (stat(dir, &st) < 0)
-		log_err("%s: directory %s: %s", from, dir, net_strerror(errno));
+		log_err("%s: directory %s: %m", from, dir);
 	else
 		log_err("%s, %s: neither exists; changed nothing", from, to);
 }
@@ -561,7 +568,7 @@ file_set(const struct pool_cfg *c, const struct pool_target *t, int depool)
 		return 1;
 	}
 	if (rename_noreplace(from, to) < 0) {
-		log_err("%s: rename to %s: %s", from, to, net_strerror(errno));
+		log_err("%s: rename to %s: %m", from, to);
 		return -1;
 	}
 	if (!c->sync_later)
@@ -672,9 +679,7 @@ haproxy_set(const struct pool_cfg *c, const struct pool_target *t,
 
 /* ---- HTTP APIs --------------------------------------------------------------- */
 
-/* Describes a non-2xx answer into buf: status, reason, then where a
- * redirect points or the first line of the body. */
-static const char *
+const char *
 http_why(const struct http_resp *r, char *buf, size_t size)
 {
 	const struct http_header *loc = http_header(r, "Location");
@@ -798,27 +803,6 @@ ready_probe(struct net_cfg *n, const struct url *u, const struct deadline *end,
 	return 0;
 }
 
-/* Digits after the point that show ms exactly (1.5s, 250ms as 0.25s). */
-static int
-dur_decimals(int64_t ms)
-{
-	if (!(ms % 1000))
-		return 0;
-	if (!(ms % 100))
-		return 1;
-	return ms % 10 ? 3 : 2;
-}
-
-/* Sleeps until `until` or a signal. */
-static void
-ready_sleep(int64_t until)
-{
-	int64_t left;
-
-	while (!stop_signal && (left = until - mono_ms()) > 0)
-		poll(0, 0, left > INT_MAX ? INT_MAX : (int)left);
-}
-
 int
 pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
 		int64_t timeout_ms)
@@ -846,7 +830,7 @@ pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
 			fmt_sn(last, sizeof(last), "%s", now);
 			logged = start;
 		}
-		ready_sleep(start + interval_ms < end.ms ? start + interval_ms : end.ms);
+		sleep_until(start + interval_ms < end.ms ? start + interval_ms : end.ms);
 		if (stop_signal) {
 			log_err("%s: stopped by signal %d while waiting", shown,
 				(int)stop_signal);
@@ -854,7 +838,7 @@ pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
 		}
 		if (!deadline_left(&end)) {
 			log_err("%s: not ready after %s: %s", shown,
-				dur_fmt(dur, sizeof(dur), timeout_ms, dur_decimals(timeout_ms)),
+				dur_fmt(dur, sizeof(dur), timeout_ms, DUR_EXACT),
 				now);
 			return EX_TIMEOUT;
 		}

@@ -62,26 +62,6 @@ proc_path(char *buf, pid_t pid, const char *what)
 	return buf;
 }
 
-/* Reads an unsigned decimal field at *p (< end); moves *p past it.
- * Returns 0, or -1 when there is no digit or it overflows. */
-static int
-field_num(const char **p, const char *end, unsigned long long *v)
-{
-	const char *s = *p;
-	unsigned long long n = 0;
-
-	if (s >= end || *s < '0' || *s > '9')
-		return -1;
-	for (; s < end && *s >= '0' && *s <= '9'; s++) {
-		if (n > (~0ULL - (unsigned)(*s - '0')) / 10)
-			return -1;
-		n = n * 10 + (unsigned)(*s - '0');
-	}
-	*p = s;
-	*v = n;
-	return 0;
-}
-
 /* Skips one field (a signed number: some fields may be negative). */
 static int
 field_skip(const char **p, const char *end)
@@ -128,7 +108,7 @@ stat_fields(const char *p, const char *end, struct proc_stat *st)
 		if (p >= end || *p++ != ' ')
 			return -1;
 		if (field == 4 || field == 9 || field == 22) {
-			if (field_num(&p, end, &v))
+			if (num_field(&p, end, &v))
 				return -1;
 			if (field == 4 && v > PROC_PID_MAX)
 				return -1;
@@ -485,7 +465,7 @@ status_num(const char *buf, const char *key, int nth, unsigned long long *v)
 	for (;;) {
 		while (*p == '\t' || *p == ' ')
 			p++;
-		if (field_num(&p, end, v))
+		if (num_field(&p, end, v))
 			return -1;
 		if (!nth--)
 			return 0;

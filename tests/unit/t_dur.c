@@ -62,5 +62,9 @@ main(void)
 	is_str(dur_fmt(buf, sizeof(buf), 30000, 0), "30s", "dur_fmt whole seconds");
 	is_str(dur_fmt(buf, sizeof(buf), 5, 2), "0.01s", "dur_fmt small");
 	is_str(dur_fmt(buf, sizeof(buf), -5, 1), "0.0s", "dur_fmt negative is 0");
+	is_str(dur_fmt(buf, sizeof(buf), 30000, DUR_EXACT), "30s", "DUR_EXACT whole");
+	is_str(dur_fmt(buf, sizeof(buf), 1500, DUR_EXACT), "1.5s", "DUR_EXACT 1 decimal");
+	is_str(dur_fmt(buf, sizeof(buf), 250, DUR_EXACT), "0.25s", "DUR_EXACT 2 decimals");
+	is_str(dur_fmt(buf, sizeof(buf), 1001, DUR_EXACT), "1.001s", "DUR_EXACT 3 decimals");
 	return tap_done();
 }

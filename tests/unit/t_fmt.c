@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: 0BSD */
 /* t_fmt.c - fmt_sn() gives what libc's snprintf gives for every conversion
  * drainbox uses, truncates like it, and always terminates. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 
@@ -34,6 +35,16 @@ main(void)
 	SAME("%zu bytes of %s, %zd", (size_t)65536, "header", (ssize_t)-3);
 	SAME("%zu|%s|%zx|%d", SIZE_MAX, "x", (size_t)0xabc, 7);
 	SAME("100%% %s", "done");
+	{
+		char got[128], want[128];
+
+		errno = ENOENT;
+		fmt_sn(want, sizeof(want), "open: %s|%-5.3s|", net_strerror(ENOENT),
+		       net_strerror(ENOENT));
+		errno = ENOENT;
+		fmt_sn(got, sizeof(got), "open: %m|%-5.3m|");
+		is_str(got, want, "%m is errno in words, with width and precision");
+	}
 	n = fmt_sn(small, sizeof(small), "%s", "abcdefgh");
 	ok(n == 8 && !strcmp(small, "abcd"), "truncates to size - 1, returns the full length");
 	n = fmt_sn(small, 1, "%d", 12345);

@@ -53,12 +53,14 @@ test_sched(void)
 	static const long long m4[] = { 0, 1000, 0, 2000, 0, 3000 };
 	static const int s5[] = { SIGTERM, 0, SIGKILL, 0 };
 	static const long long m5[] = { 0, 5000, 0, 1000 };
+	static const long long m6[] = { 0, 250, 0, 250 };
 
 	sched_ok("TERM/10/KILL/5", "TERM/10/KILL/5", 4, -1, s1, m1);
 	sched_ok("SIGTERM/10/SIGKILL/5", "SIGTERM/10/SIGKILL/5", 4, -1, s1, m1);
 	sched_ok("-TERM/10/-9/5", "-TERM/10/-9/5", 4, -1, s1, m1);
 	sched_ok("-15/10s/KILL/5000ms", "-15/10s/KILL/5000ms", 4, -1, s1, m1);
 	sched_ok("7", "TERM/7/KILL/7", 4, -1, s1, m2);
+	sched_ok("250ms", "TERM/250ms/KILL/250ms", 4, -1, s1, m6);
 	sched_ok("TERM/500ms/KILL/1.5", "TERM/500ms/KILL/1.5", 4, -1, s1, m3);
 	sched_ok("HUP/1/-USR2/2/SIGKILL/3", "HUP/1/-USR2/2/SIGKILL/3", 6, -1, s4, m4);
 	sched_ok("TERM/5/forever/KILL/1", "TERM/5/forever/KILL/1", 4, 2, s5, m5);
@@ -88,6 +90,8 @@ test_sched(void)
 	sched_bad("TERM/forever/5/forever/5");
 	sched_bad("-5s");
 	sched_bad("5 ");
+	sched_bad("10x");
+	sched_bad("000000000000000000000000000000001");
 	sched_bad("99999999999999999999");
 	sched_bad("TERM/1/TERM/1/TERM/1/TERM/1/TERM/1/TERM/1/TERM/1/TERM/1/TERM");
 	sched_bad("TERM/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
@@ -110,6 +114,14 @@ test_signals(void)
 	is_int(kill_sig_parse(""), -1, "empty signal refused");
 	is_str(kill_sig_name(SIGKILL, buf, sizeof(buf)), "SIGKILL", "name of 9");
 	is_str(kill_sig_name(40, buf, sizeof(buf)), "signal 40", "name of 40");
+	is_int(kill_sig_parse("HUP"), SIGHUP, "signal HUP (the first named)");
+	is_int(kill_sig_parse("SYS"), SIGSYS, "signal SYS (the last named)");
+	is_int(kill_sig_parse("VTALRM"), SIGVTALRM, "signal VTALRM");
+	is_int(kill_sig_parse("SIG"), -1, "SIG alone refused");
+	is_int(kill_sig_parse("STKFLT"), -1, "STKFLT has no name here");
+	is_str(kill_sig_name(16, buf, sizeof(buf)), "signal 16", "name of 16");
+	is_str(kill_sig_name(SIGSYS, buf, sizeof(buf)), "SIGSYS", "name of SYS");
+	is_str(kill_sig_name(SIGCHLD, buf, sizeof(buf)), "SIGCHLD", "name of CHLD");
 }
 
 /* Every prefix of line must be refused or parse without a fault (the
