@@ -115,48 +115,8 @@ apt_install() {
 	fi
 }
 
-# private_apt TYPES: a sources file of the system's Debian suite for
-# $debarch, and the options that make apt-get use only private state.
-private_apt() {
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	[ -n "$codename" ] || die "no VERSION_CODENAME in /etc/os-release"
-	apt=$out/apt
-	rm -rf "$apt"; mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/dl"
-	src=/etc/apt/sources.list.d/debian.sources
-	[ -f "$src" ] || die "no $src: cannot find the Debian mirror to fetch musl for $arch"
-	# the stanza holding $codename: its URIs and Signed-By
-	awk -v suite="$codename" -v types="$1" -v a="$debarch" '
-	function flush() {
-		if (!done && uris != "" && (" " suites " ") ~ (" " suite " ")) {
-			print "Types: " types; print "URIs: " uris; print "Suites: " suite
-			print "Components: main"; print "Architectures: " a
-			if (signed != "") print "Signed-By: " signed
-			done = 1
-		}
-		suites = uris = signed = ""; cur = ""
-	}
-	/^#/ { next }
-	/^[ \t]*$/ { flush(); next }
-	/^[ \t]/ { if (cur == "signed-by") signed = signed "\n" $0; next }
-	{
-		i = index($0, ":"); if (i == 0) next
-		cur = tolower(substr($0, 1, i - 1))
-		v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
-		if (cur == "suites") suites = v
-		else if (cur == "uris") uris = v
-		else if (cur == "signed-by") signed = v
-	}
-	END { flush() }' "$src" >"$apt/private.sources"
-	[ -s "$apt/private.sources" ] || die "no entry for suite $codename in $src"
-	aptopts="-o Dir::Etc::SourceList=$apt/private.sources -o Dir::Etc::SourceParts=/dev/null
-		-o Dir::State::Lists=$apt/lists -o Dir::Cache=$apt/cache
-		-o Dir::State::status=/dev/null -o APT::Architecture=$debarch
-		-o APT::Architectures::=$debarch"
-	say "fetching the $codename package index for $debarch (private apt state; log: $out/apt.log)"
-	# shellcheck disable=SC2086
-	apt-get -q $aptopts update >"$out/apt.log" 2>&1 ||
-		{ tail -n 10 "$out/apt.log" >&2; die "apt-get update with the private $debarch list failed"; }
-}
+# private_apt TYPES: the private apt state (toolchain/privapt.sh)
+. "$here/privapt.sh"
 
 # specs SYSROOT LIBDIR INCDIR: a musl-gcc specs file for that sysroot.
 specs() {

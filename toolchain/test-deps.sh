@@ -9,10 +9,10 @@
 # (setpriv: a package of its own on Alpine), and for tests/dns.test
 # dnsmasq (Debian dnsmasq-base: the binary, no service) and iproute2 (ip,
 # ss), strace (drain.test counts fsyncs); for tests/e2e/container.test podman
-# and runc, for tests/e2e/initramfs.test qemu-system-x86, busybox-static
-# (also the bench's busybox) and cpio. --bench adds hyperfine (and busybox
-# where busybox-static is not packaged). etcd (Debian etcd-server) for
-# tests/e2e/fleet.test.
+# and runc, for tests/e2e/initramfs.test qemu-system-x86, qemu-system-arm
+# (its aarch64 boot), busybox-static (also the bench's busybox) and cpio.
+# --bench adds hyperfine (and busybox where busybox-static is not packaged).
+# etcd (Debian etcd-server) for tests/e2e/fleet.test.
 # --qemu ARCH (make check ARCH=... for a foreign CPU) adds qemu-user-static
 # and, as root, registers it with binfmt_misc for ARCH (mounted if need be),
 # so ARCH binaries run directly, in a chroot too (flags OPF).
@@ -86,7 +86,7 @@ binfmt() {
 # ---- package names per system ----
 if [ -f /etc/alpine-release ] && command -v apk >/dev/null 2>&1; then
 	sys=alpine
-	want="haproxy nginx openssl curl wget clang compiler-rt procps file python3 py3-yaml e2fsprogs util-linux setpriv dnsmasq iproute2 strace podman runc qemu-system-x86_64 busybox-static cpio etcd"
+	want="haproxy nginx openssl curl wget clang compiler-rt procps file python3 py3-yaml e2fsprogs util-linux setpriv dnsmasq iproute2 strace podman runc qemu-system-x86_64 qemu-system-aarch64 busybox-static cpio etcd"
 	[ $bench = n ] || want="$want busybox hyperfine"
 	installed() { apk info -e "$1" >/dev/null 2>&1; }
 	install_cmd="apk add --no-cache"
@@ -102,7 +102,7 @@ elif [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
 	# busybox-static replaces the busybox package and gives the bench its
 	# busybox too; runc named so that podman does not bring crun, which
 	# cannot run on a hybrid cgroup host
-	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd systemd-container e2fsprogs util-linux dnsmasq-base iproute2 strace podman runc qemu-system-x86 busybox-static cpio etcd-server"
+	want="haproxy nginx openssl curl wget clang libclang-rt-${llvm:-14}-dev procps file python3 python3-yaml systemd systemd-container e2fsprogs util-linux dnsmasq-base iproute2 strace podman runc qemu-system-x86 qemu-system-arm busybox-static cpio etcd-server"
 	[ $bench = n ] || want="$want hyperfine"
 	[ -z "$qemu" ] || want="$want qemu-user-static"
 	installed() {
