@@ -241,7 +241,7 @@ int
 fleet_take(struct fleet *f, struct net_cfg *nc)
 {
 	char who[200], last[200] = "", a[32];
-	int64_t end = mono_ms() + f->wait_ms, t;
+	int64_t t0 = mono_ms(), end = t0 + f->wait_ms, t;
 	int r;
 
 	if (fleet_join(f, nc) < 0)
@@ -251,7 +251,8 @@ fleet_take(struct fleet *f, struct net_cfg *nc)
 		if ((r = fleet_look(f, nc, who, sizeof(who))) < 0)
 			return EX_FAIL;
 		if (r) {
-			log_info("fleet: holding one of the %lld slots", f->max);
+			log_info("fleet: holding one of the %lld slots (waited %s)", f->max,
+				 dur_fmt(a, sizeof(a), mono_ms() - t0, 2));
 			return EX_OK;
 		}
 		if (strcmp(who, last)) {

@@ -138,13 +138,16 @@ fleet_node() {
 	_i=$1
 	shift
 	eval "_port=\$BE${_i}_PORT _pid=\$BE${_i}_PID _h=\$BE${_i}_HEALTH"
-	rm -f "$E2E_DIR/node$_i.rc" "$E2E_DIR/node$_i.rrc"
+	rm -f "$E2E_DIR/node$_i.rc" "$E2E_DIR/node$_i.rrc" "$E2E_DIR/node$_i.times"
 	(
+		# node$_i.times: when drain started, when it ended, when repool ended
+		date +%s.%N >"$E2E_DIR/node$_i.times"
 		timeout -k 5 120 drain -f "$_h" --grace 300ms \
 			-u "http://127.0.0.1:$_port/load" -i 100ms -t 20s --pid "$_pid" \
 			-s TERM/5/KILL/5 --fleet-lock "$FLEET_LOCK" --fleet-id "node$_i" \
 			"$@" 2>"$E2E_DIR/node$_i.drain"
 		echo $? >"$E2E_DIR/node$_i.rc"
+		date +%s.%N >>"$E2E_DIR/node$_i.times"
 		[ -e "$E2E_DIR/noreturn$_i" ] && exit 0
 		backend -p "$_port" -f "$_h" -t 600 >/dev/null 2>>"$E2E_DIR/be$_i.err" &
 		echo $! >"$E2E_DIR/be$_i.newpid"
@@ -153,9 +156,24 @@ fleet_node() {
 			--when-ready "http://127.0.0.1:$_port/status" -t 20s \
 			2>"$E2E_DIR/node$_i.repool"
 		echo $? >"$E2E_DIR/node$_i.rrc"
+		date +%s.%N >>"$E2E_DIR/node$_i.times"
 	) &
 	eval "NODE${_i}_PID=$!"
 	e2e_bg_add $!
+}
+
+# fleet_turns: one line per node, in the order they got the slot: the
+# node, when it got it (its start plus the wait drain logs), when its drain
+# ended, when its repool ended (seconds)
+fleet_turns() {
+	for _i in 1 2 3; do
+		_w=$(sed -n 's/.*holding one of the [0-9]* slots (waited \([0-9.]*\)s).*/\1/p' \
+			"$E2E_DIR/node$_i.drain")
+		set -- $(cat "$E2E_DIR/node$_i.times" 2>/dev/null)
+		[ -n "$_w" ] && [ $# = 3 ] &&
+			awk -v i=$_i -v a="$1" -v w="$_w" -v e="$2" -v r="$3" \
+				'BEGIN { printf "%d %.3f %.3f %.3f\n", i, a + w, e, r }'
+	done | sort -n -k2
 }
 
 fleet_keys() {
