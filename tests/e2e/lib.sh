@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: 0BSD
 # tests/e2e/lib.sh - shell functions shared by the end-to-end test
 # (tests/e2e/haproxy.test), the demo (tests/e2e/demo.sh) and the bench
-# (tests/bench/bench.sh): app backends (build/helpers/backend) behind a real
-# HAProxy with health checks and an admin socket, clients
-# (build/helpers/loadgen), all on 127.0.0.1 with ports chosen at run time.
+# (tests/bench/bench.sh), and the waits of tests/e2e/systemd-driver.sh:
+# app backends (build/helpers/backend) behind a real HAProxy with health
+# checks and an admin socket, clients (build/helpers/loadgen), all on
+# 127.0.0.1 with ports chosen at run time.
 # Needs haproxy, python3 (free ports, the runtime API), backend and loadgen
 # on PATH. Does not depend on tests/testing.sh; when it is there, every
 # process started is also added to its SPAWNED list.
