@@ -35,6 +35,8 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 newer() { [ -n "$(find "$1" -prune -newer "$2" 2>/dev/null)" ]; }
 
 . "$here/versions"
+# deb822_entry: a stanza of the system's deb822 sources (toolchain/privapt.sh)
+. "$here/privapt.sh"
 
 # ---- the musl compiler (from musl.mk; musl.sh makes it when missing) ----
 ccmk=$out/musl.mk
@@ -319,33 +321,7 @@ if [ ! -f "$orig" ] || [ "$(sha256 "$orig")" != "$BEARSSL_DEB_ORIG_SHA256" ]; th
 	list=
 	for f in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list.d/*.sources; do
 		[ -f "$f" ] || continue
-		awk -v suite="$codename" '
-		function flush() {
-			if (!done && uris != "" && (" " types " ") ~ / deb / &&
-			    (" " suites " ") ~ (" " suite " ")) {
-				print "Types: deb-src"
-				print "URIs: " uris
-				print "Suites: " suite
-				print "Components: main"
-				if (signed != "")
-					print "Signed-By: " signed
-				done = 1
-			}
-			types = suites = uris = signed = ""; cur = ""
-		}
-		/^#/ { next }
-		/^[ \t]*$/ { flush(); next }
-		/^[ \t]/ { if (cur == "signed-by") signed = signed "\n" $0; next }
-		{
-			i = index($0, ":"); if (i == 0) next
-			cur = tolower(substr($0, 1, i - 1))
-			v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
-			if (cur == "types") types = v
-			else if (cur == "suites") suites = v
-			else if (cur == "uris") uris = v
-			else if (cur == "signed-by") signed = v
-		}
-		END { flush() }' "$f" >"$apt/bearssl.sources"
+		deb822_entry "$f" "$codename" deb deb-src >"$apt/bearssl.sources"
 		if [ -s "$apt/bearssl.sources" ]; then
 			list=$apt/bearssl.sources
 			say "private apt source: deb-src from $f (suite $codename)"

@@ -8,7 +8,41 @@
 # suite for $debarch), after an apt-get update with them (log: $out/apt.log).
 # Used by cross.sh (musl for ARCH) and tests/e2e/initramfs.test (a kernel
 # and busybox-static for ARCH); nothing is installed, the .debs are unpacked
-# with dpkg -x.
+# with dpkg -x. bearssl.sh uses its deb822_entry alone (which needs none of
+# the above).
+
+# deb822_entry FILE SUITE WANT TYPES [ARCH]: prints a deb822 stanza with
+# Types: TYPES, Suites: SUITE, Components: main (and Architectures: ARCH
+# when given), and the URIs and Signed-By of the first stanza of FILE that
+# lists SUITE and, unless WANT is empty, the type WANT; prints nothing when
+# no stanza does.
+deb822_entry() {
+	awk -v suite="$2" -v want="$3" -v types="$4" -v a="${5:-}" '
+	function flush() {
+		if (!done && uris != "" && (" " suites " ") ~ (" " suite " ") &&
+		    (want == "" || (" " have " ") ~ (" " want " "))) {
+			print "Types: " types; print "URIs: " uris; print "Suites: " suite
+			print "Components: main"
+			if (a != "") print "Architectures: " a
+			if (signed != "") print "Signed-By: " signed
+			done = 1
+		}
+		have = suites = uris = signed = ""; cur = ""
+	}
+	/^#/ { next }
+	/^[ \t]*$/ { flush(); next }
+	/^[ \t]/ { if (cur == "signed-by") signed = signed "\n" $0; next }
+	{
+		i = index($0, ":"); if (i == 0) next
+		cur = tolower(substr($0, 1, i - 1))
+		v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
+		if (cur == "types") have = v
+		else if (cur == "suites") suites = v
+		else if (cur == "uris") uris = v
+		else if (cur == "signed-by") signed = v
+	}
+	END { flush() }' "$1"
+}
 
 # private_apt TYPES: a sources file of the system's Debian suite for
 # $debarch, and the options that make apt-get use only private state.
@@ -19,29 +53,8 @@ private_apt() {
 	rm -rf "$apt"; mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/dl"
 	src=/etc/apt/sources.list.d/debian.sources
 	[ -f "$src" ] || die "no $src: cannot find the Debian mirror for $debarch packages"
-	# the stanza holding $codename: its URIs and Signed-By
-	awk -v suite="$codename" -v types="$1" -v a="$debarch" '
-	function flush() {
-		if (!done && uris != "" && (" " suites " ") ~ (" " suite " ")) {
-			print "Types: " types; print "URIs: " uris; print "Suites: " suite
-			print "Components: main"; print "Architectures: " a
-			if (signed != "") print "Signed-By: " signed
-			done = 1
-		}
-		suites = uris = signed = ""; cur = ""
-	}
-	/^#/ { next }
-	/^[ \t]*$/ { flush(); next }
-	/^[ \t]/ { if (cur == "signed-by") signed = signed "\n" $0; next }
-	{
-		i = index($0, ":"); if (i == 0) next
-		cur = tolower(substr($0, 1, i - 1))
-		v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
-		if (cur == "suites") suites = v
-		else if (cur == "uris") uris = v
-		else if (cur == "signed-by") signed = v
-	}
-	END { flush() }' "$src" >"$apt/private.sources"
+	# the stanza holding $codename (of any type): its URIs and Signed-By
+	deb822_entry "$src" "$codename" "" "$1" "$debarch" >"$apt/private.sources"
 	[ -s "$apt/private.sources" ] || die "no entry for suite $codename in $src"
 	aptopts="-o Dir::Etc::SourceList=$apt/private.sources -o Dir::Etc::SourceParts=/dev/null
 		-o Dir::State::Lists=$apt/lists -o Dir::Cache=$apt/cache

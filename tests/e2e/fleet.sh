@@ -48,45 +48,7 @@ fleet_etcd() {
 }
 
 fleet_haproxy() {
-	HAP_DIR=$E2E_DIR/hap
-	HAP_SOCK=$HAP_DIR/admin.sock
-	mkdir -p "$HAP_DIR"
-	for _try in 1 2 3; do
-		HAP_FE=$(e2e_free_port)
-		cat >"$HAP_DIR/haproxy.cfg" <<EOF
-global
-    stats socket $HAP_SOCK level admin
-    maxconn 4000
-defaults
-    mode http
-    retries 0
-    timeout connect 2s
-    timeout client 30s
-    timeout server 30s
-    timeout check 1s
-frontend fe
-    bind 127.0.0.1:$HAP_FE
-    default_backend be
-backend be
-    balance roundrobin
-    option httpchk GET /status
-    default-server check inter 100ms fall 1 rise 1
-    server srv1 127.0.0.1:$BE1_PORT
-    server srv2 127.0.0.1:$BE2_PORT
-    server srv3 127.0.0.1:$BE3_PORT
-EOF
-		rm -f "$HAP_SOCK"
-		haproxy -db -f "$HAP_DIR/haproxy.cfg" >"$HAP_DIR/log" 2>&1 &
-		HAP_PID=$!
-		e2e_bg_add $HAP_PID
-		if e2e_wait 10 "[ \"\$(fleet_up)\" = 3 ]" && kill -0 $HAP_PID; then
-			return 0
-		fi
-		kill $HAP_PID 2>/dev/null
-		wait $HAP_PID 2>/dev/null
-	done
-	echo "# haproxy did not start or its servers did not come up" >&2
-	return 1
+	e2e_haproxy 100 1 1 3
 }
 
 # the number of servers of be that HAProxy has UP

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: 0BSD
 # tests/e2e/lib.sh - shell functions shared by the end-to-end test
 # (tests/e2e/haproxy.test), the demo (tests/e2e/demo.sh) and the bench
-# (tests/bench/bench.sh): app backends (build/helpers/backend) behind a real
-# HAProxy with health checks and an admin socket, clients
-# (build/helpers/loadgen), all on 127.0.0.1 with ports chosen at run time.
+# (tests/bench/bench.sh), and the waits of tests/e2e/systemd-driver.sh:
+# app backends (build/helpers/backend) behind a real HAProxy with health
+# checks and an admin socket, clients (build/helpers/loadgen), all on
+# 127.0.0.1 with ports chosen at run time.
 # Needs haproxy, python3 (free ports, the runtime API), backend and loadgen
 # on PATH. Does not depend on tests/testing.sh; when it is there, every
 # process started is also added to its SPAWNED list.
@@ -19,11 +20,12 @@
 #   e2e_backend N                 starts backend N (health file
 #                                 $E2E_DIR/beN.health, created); sets BEn_PORT,
 #                                 BEn_PID, BEn_HEALTH
-#   e2e_haproxy [INTER_MS FALL RISE]   HAProxy in front of backends 1 and 2:
-#                                 frontend 127.0.0.1:$HAP_FE, backend "be",
-#                                 servers srv1 srv2, `retries 0`, `option
+#   e2e_haproxy [INTER_MS FALL RISE [N]]   HAProxy in front of backends 1
+#                                 to N (default 500 2 2 2): frontend
+#                                 127.0.0.1:$HAP_FE, backend "be", servers
+#                                 srv1 to srvN, `retries 0`, `option
 #                                 httpchk GET /status`, admin socket
-#                                 $HAP_SOCK; returns when both are UP
+#                                 $HAP_SOCK; returns when all are UP
 #   e2e_hap CMD                   sends CMD to the admin socket, prints the answer
 #   e2e_stat SERVER FIELD         FIELD (status, scur, stot, ...) of be/SERVER
 #                                 from `show stat`
@@ -98,6 +100,25 @@ e2e_admin_state() {
 	e2e_hap "show servers state be" | awk -v s="$1" '$4 == s { print $7 }'
 }
 
+# e2e_hap_servers N: the server lines of srv1 to srvN, on backends 1 to N
+e2e_hap_servers() {
+	_hs=1
+	while [ $_hs -le "$1" ]; do
+		eval "echo \"    server srv$_hs 127.0.0.1:\$BE${_hs}_PORT\""
+		_hs=$((_hs + 1))
+	done
+}
+
+# e2e_hap_ready N: srv1 to srvN are UP after a passed check (L7OK), in one
+# `show stat`
+e2e_hap_ready() {
+	e2e_hap "show stat" | awk -F, -v n="$1" '
+		/^# / { sub(/^# /, ""); for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 == "be" && $2 ~ /^srv[0-9]+$/ && substr($2, 4) + 0 <= n &&
+		    $col["status"] == "UP" && $col["check_status"] == "L7OK" { k++ }
+		END { exit k != n }'
+}
+
 e2e_haproxy() {
 	HAP_DIR=$E2E_DIR/hap
 	HAP_SOCK=$HAP_DIR/admin.sock
@@ -122,17 +143,13 @@ backend be
     balance roundrobin
     option httpchk GET /status
     default-server check inter ${1:-500}ms fall ${2:-2} rise ${3:-2}
-    server srv1 127.0.0.1:$BE1_PORT
-    server srv2 127.0.0.1:$BE2_PORT
+$(e2e_hap_servers "${4:-2}")
 EOF
 		rm -f "$HAP_SOCK"
 		haproxy -db -f "$HAP_DIR/haproxy.cfg" >"$HAP_DIR/log" 2>&1 &
 		HAP_PID=$!
 		e2e_bg_add $HAP_PID
-		if e2e_wait 10 "[ \"\$(e2e_stat srv1 check_status)\" = L7OK ] &&
-		    [ \"\$(e2e_stat srv2 check_status)\" = L7OK ] &&
-		    [ \"\$(e2e_stat srv1 status)\" = UP ] &&
-		    [ \"\$(e2e_stat srv2 status)\" = UP ]" && kill -0 $HAP_PID; then
+		if e2e_wait 10 "e2e_hap_ready ${4:-2}" && kill -0 $HAP_PID; then
 			return 0
 		fi
 		kill $HAP_PID 2>/dev/null

@@ -24,7 +24,10 @@ H=/opt/drainbox-build/helpers
 W=/run/dbt
 : >"$R"
 mkdir -p "$W"
-. /t/pool.sh
+# e2e_wait and e2e_now_ms (and pool.sh's hap_query): lib.sh, which
+# systemd.test copies into /t as it is in the tree
+TOP=/t
+. "$TOP/tests/e2e/lib.sh"
 
 pass() { echo "PASS: systemd $1" >>"$R"; }
 fail() { echo "FAIL: systemd $1${2:+ ($2)}" | tr '\n\t' '  ' >>"$R"; echo >>"$R"; }
@@ -34,17 +37,6 @@ check() {
 	shift
 	if eval "$@"; then pass "$_n"; else fail "$_n" "$*"; fi
 }
-wait_for() {
-	_n=$(($1 * 10))
-	shift
-	while [ $_n -gt 0 ]; do
-		eval "$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	return 1
-}
-now_ms() { _t=$(date +%s%N); echo $((_t / 1000000)); }
 prop() { systemctl show -p "$2" --value "$1"; }
 alive() { kill -0 "$1" 2>/dev/null; }
 # the unit's journal, messages only (drain's own lines and systemd's)
@@ -74,13 +66,13 @@ for d in /var/www /var/www/cut /var/www/warn /var/www/fork /var/www/name /var/ww
 	mkdir -p "$d" && echo ok >"$d/status.php"
 done
 systemd-run -q --unit=other-node "$H/backend" -p 9101 -t 600
-_t=$(now_ms)
+_t=$(e2e_now_ms)
 if ! systemctl start haproxy app app-cut app-warn app-norefuse app-fork app-api app-name app-op app-pk \
     2>"$W/start.err"; then
 	fail "every unit starts" "$(cat "$W/start.err")"
 	finish
 fi
-note "the units started in $(($(now_ms) - _t))ms (app-api: ExecStartPost=repool --when-ready)"
+note "the units started in $(($(e2e_now_ms) - _t))ms (app-api: ExecStartPost=repool --when-ready)"
 pass "every unit starts"
 # linked UNIT EXAMPLE: /etc/systemd/system/UNIT.service is examples/EXAMPLE
 linked() { [ "$(readlink "/etc/systemd/system/$1.service")" = "/opt/drainbox-examples/$2" ]; }
@@ -104,7 +96,7 @@ curl -s -m 40 -o /dev/null -w '%{http_code}' 'http://127.0.0.1:9003/work?ms=2000
 C2=$!
 curl -s -m 40 -o /dev/null -w '%{http_code}' 'http://127.0.0.1:9004/work?ms=3000' >"$W/norefuse.code" &
 C3=$!
-wait_for 10 '[ "$(hap_stat web w1 stot)" -ge 5 ] && [ "$(hap_stat be srv1 stot)" -ge 5 ] &&
+e2e_wait 10 '[ "$(hap_stat web w1 stot)" -ge 5 ] && [ "$(hap_stat be srv1 stot)" -ge 5 ] &&
 	[ "$(curl -s http://127.0.0.1:9002/check-load)" = 1 ] &&
 	[ "$(curl -s http://127.0.0.1:9003/check-load)" = 1 ] &&
 	[ "$(curl -s http://127.0.0.1:9004/check-load)" = 1 ]' ||
@@ -114,7 +106,7 @@ wait_for 10 '[ "$(hap_stat web w1 stot)" -ge 5 ] && [ "$(hap_stat be srv1 stot)"
 # (--load-haproxy) outlasts its TimeoutStopSec=1s
 curl -s -m 40 -o /dev/null -w '%{http_code}' 'http://127.0.0.1:8003/work?ms=3000' >"$W/api-long.code" &
 C4=$!
-wait_for 5 '[ "$(hap_stat pin FRONTEND scur)" = 1 ]' || fail "a request in flight through HAProxy to be/srv1"
+e2e_wait 5 '[ "$(hap_stat pin FRONTEND scur)" = 1 ]' || fail "a request in flight through HAProxy to be/srv1"
 # An operator's depool stays across a restart once ExecStartPre= is
 # "repool --if-drained": app-op is depooled by hand, then restarted.
 OP=
@@ -137,12 +129,12 @@ OTHER_PID=$(prop other-node MainPID)
 # exit and time in $W/UNIT.stop
 stop_bg() {
 	(
-		_s=$(now_ms)
+		_s=$(e2e_now_ms)
 		systemctl "${2:-stop}" "$1" 2>"$W/$1.stop.err"
-		echo "$? $(($(now_ms) - _s))" >"$W/$1.stop"
+		echo "$? $(($(e2e_now_ms) - _s))" >"$W/$1.stop"
 	) &
 }
-_t=$(now_ms)
+_t=$(e2e_now_ms)
 for u in app app-cut app-warn app-norefuse app-fork app-name app-pk; do stop_bg $u; done
 stop_bg app-api restart
 [ -z "$OP" ] || stop_bg app-op restart
@@ -151,7 +143,7 @@ stop_bg app-api restart
 # restart of app-api, samples of "answers? state-of-srv1 answers?"
 : >"$W/status" >"$W/status-cut" >"$W/api.samples"
 while [ ! -s "$W/app-api.stop" ] || [ ! -s "$W/app.stop" ]; do
-	[ $(($(now_ms) - _t)) -lt 30000 ] || break
+	[ $(($(e2e_now_ms) - _t)) -lt 30000 ] || break
 	systemctl status app --no-pager 2>/dev/null | grep 'Status: "drain: ' >>"$W/status"
 	[ "$(prop app-cut ActiveState)" != deactivating ] ||
 		systemctl status app-cut --no-pager 2>/dev/null | grep 'Active: \|Status: ' >>"$W/status-cut"
@@ -162,7 +154,7 @@ while [ ! -s "$W/app-api.stop" ] || [ ! -s "$W/app.stop" ]; do
 	sleep 0.1
 done
 for u in app app-cut app-warn app-norefuse app-fork app-name app-pk app-api $OP; do
-	wait_for 30 "[ -s '$W/$u.stop' ]" || fail "$u: the stop ends"
+	e2e_wait 30 "[ -s '$W/$u.stop' ]" || fail "$u: the stop ends"
 done
 wait $C1 $C2 $C3 $C4
 note "stops (exit ms): $(for u in app app-cut app-warn app-norefuse app-fork app-name app-pk app-api $OP; do
@@ -175,7 +167,7 @@ check "app: systemctl stop exits 0, Result=success, inactive" \
 	[ "$(prop app ActiveState)" = inactive ]'
 check "app: the health file is back" '[ -e /var/www/status.php ] && [ ! -e /var/www/status.php.disabled ]'
 check "app: the main process is gone, the other node still runs" "! alive $APP_PID && alive $OTHER_PID"
-wait_for 5 "jrnl -u app | grep -q '^drain: done in '"
+e2e_wait 5 "jrnl -u app | grep -q '^drain: done in '"
 _done=$(jrnl -u app | sed -n 's/^drain: done in \([0-9]*\)\..*/\1/p' | tail -n 1)
 check "app: EXTEND_TIMEOUT_USEC= kept the stop alive: drain done in ${_done:-?}s > TimeoutStopSec=2s, not cut" \
 	'[ "${_done:-0}" -ge 3 ] && ! jrnl -u app | grep -qi "timed out"'
@@ -186,7 +178,7 @@ check "app: STATUS= from drain shows in systemctl status while it waits" \
 
 # ---- app-cut: the same without NotifyAccess=all: cut at TimeoutStopSec -------------
 
-wait_for 5 "jrnl -u app-cut | grep -q '^drain: finished in '"
+e2e_wait 5 "jrnl -u app-cut | grep -q '^drain: finished in '"
 jrnl -u app-cut | grep -v '^drain: \(renamed\|depooled\|grace\|waiting\|load \)' |
 	sed 's/^/app-cut: /' | while read -r l; do note "$l"; done
 check "app-cut: NotifyAccess=main: no STATUS= from drain in systemctl status (ExecStop= gets no NOTIFY_SOCKET)" \
@@ -202,7 +194,7 @@ check "app-cut: systemd SIGTERMs the main process at the same time: the request 
 
 # ---- app-warn: the journal's priorities ---------------------------------------------
 
-wait_for 5 "jrnl -u app-warn | grep -q '^drain: done in '"
+e2e_wait 5 "jrnl -u app-warn | grep -q '^drain: done in '"
 jrnl -u app-warn -p warning | sed 's/^/app-warn -p warning: /' | while read -r l; do note "$l"; done
 check "app-warn: journalctl -p warning shows drain's timed-out load wait" \
 	"jrnl -u app-warn -p warning | grep -q '^drain: timed out after [0-9.]*s, load still 1$' &&
@@ -215,7 +207,7 @@ check "app-warn: a timed-out wait is not a failed stop: Result=success" '[ "$(pr
 
 # ---- app-norefuse: a depool that fails does not refuse the stop ---------------------
 
-wait_for 5 "jrnl -u app-norefuse | grep -q '^drain: finished in '"
+e2e_wait 5 "jrnl -u app-norefuse | grep -q '^drain: finished in '"
 check "app-norefuse: the request in flight completes (200)" "[ \"\$(cat $W/norefuse.code)\" = 200 ]"
 check "app-norefuse: drain goes on, waits for the load, stops, exits 1 naming the failure" \
 	"jrnl -u app-norefuse | grep -q '^drain: 1 of 1 target failed to depool; going on with the stop (under ExecStop=' &&
@@ -295,10 +287,10 @@ done
 
 systemctl start app
 systemctl stop --no-block app
-if wait_for 10 '[ -e /var/www/status.php.disabled ]'; then
+if e2e_wait 10 '[ -e /var/www/status.php.disabled ]'; then
 	_c=$(prop app ControlPID)
 	kill -KILL "$_c"
-	wait_for 20 '[ "$(prop app ActiveState)" != deactivating ]'
+	e2e_wait 20 '[ "$(prop app ActiveState)" != deactivating ]'
 	note "app after drain was SIGKILLed: $(prop app ActiveState), Result=$(prop app Result)"
 	check "a drain SIGKILLed mid-stop leaves the health file depooled" \
 		'[ ! -e /var/www/status.php ] && [ -e /var/www/status.php.disabled ]'
