@@ -633,6 +633,14 @@ who_text(char *buf, size_t size)
 	return buf;
 }
 
+/* The kill's tick: a schedule longer than a third of --fleet-ttl must not
+ * lose the slot while the service is still stopping. */
+static void
+kill_tick(void)
+{
+	fleet_keep(&d.fl, &d.nc, 0);
+}
+
 static void
 step_kill(int *rc)
 {
@@ -642,6 +650,11 @@ step_kill(int *rc)
 	if (d.no_kill) {
 		log_info("not stopping the service (--no-kill)");
 		return;
+	}
+	if (CFG_FLEET && d.fl.lease) {
+		/* renewed now, a default schedule (15s) needs no request to etcd */
+		fleet_keep(&d.fl, &d.nc, 1);
+		d.kc.tick = kill_tick;
 	}
 	who_text(who, sizeof(who));
 	notify_status("stopping %s", who);

@@ -848,12 +848,34 @@ send_all(struct pidfd_proc *p, int n, int sig)
 	return rc;
 }
 
+/* One wait of the schedule, until dl or until none runs; with c->tick, in
+ * slices of KILL_TICK_MS with a tick after each. 0, or -1 with errno. */
 static int
-run_schedule(const struct kill_sched *s, struct pidfd_proc *p, int n)
+wait_step(const struct kill_cfg *c, struct pidfd_proc *p, int n, const struct deadline *dl,
+	  int64_t t0)
+{
+	struct deadline slice;
+	int r;
+
+	while (count_running(p, n)) {
+		slice = c->tick ? deadline_min(*dl, deadline_in(KILL_TICK_MS)) : *dl;
+		if ((r = pidfd_wait(p, n, &slice)) < 0)
+			return -1;
+		report_exits(p, n, t0);
+		if (!r && !deadline_left(dl))
+			break;
+		if (c->tick)
+			c->tick();
+	}
+	return 0;
+}
+
+static int
+run_schedule(const struct kill_cfg *c, const struct kill_sched *s, struct pidfd_proc *p, int n)
 {
 	int64_t t0 = mono_ms();
 	struct deadline dl;
-	int i = 0, failed = 0, r;
+	int i = 0, failed = 0;
 
 	while (count_running(p, n)) {
 		if (i == s->n && s->repeat < 0)
@@ -866,10 +888,7 @@ run_schedule(const struct kill_sched *s, struct pidfd_proc *p, int n)
 			continue;
 		}
 		dl = deadline_in(s->step[i++].ms);
-		r = 0;
-		while (count_running(p, n) && (r = pidfd_wait(p, n, &dl)) > 0)
-			report_exits(p, n, t0);
-		if (r < 0) {
+		if (wait_step(c, p, n, &dl, t0) < 0) {
 			log_err("wait: %m");
 			return EX_FAIL;
 		}
@@ -916,7 +935,7 @@ kill_run(struct kill_cfg *c, int strict)
 		detach_all(n);
 		return EX_OK;
 	}
-	rc = run_schedule(&s, procs, n);
+	rc = run_schedule(c, &s, procs, n);
 	detach_all(n);
 	return rc;
 }

@@ -707,8 +707,11 @@ struct kill_cfg {
 	dev_t exec_dev;		/* stat(exec) at the option */
 	ino_t exec_ino;
 	int any_cgroup;		/* --any-cgroup */
+	void (*tick)(void);	/* called every KILL_TICK_MS while the schedule
+				 * waits (drain: its fleet lease), or NULL */
 };
-#define KILL_CFG_INIT { 0, 0, 0, 0, 0, { 0 }, 0, 0, 0, 0, 0, 0 }
+#define KILL_CFG_INIT { 0, 0, 0, 0, 0, { 0 }, 0, 0, 0, 0, 0, 0, 0 }
+#define KILL_TICK_MS 1000
 
 /* --pid PID, -p/--pidfile FILE, -n/--name NAME, -a/--all, -s/--schedule
  * SCHED, --user USER|UID, --exec PATH, --any-cgroup. Not --strict
