@@ -225,18 +225,12 @@ passwd_line(const char *line, size_t len, const char *name, uid_t *uid)
 {
 	size_t n = strlen(name);
 	const char *p, *end = line + len;
-	long long v;
-	char num[12];
+	unsigned long long v;
 
 	if (len <= n || memcmp(line, name, n) || line[n] != ':')
 		return 0;
 	p = memchr(line + n + 1, ':', len - n - 1);	/* past the password field */
-	if (!p++)
-		return 0;
-	for (n = 0; p < end && *p != ':' && n < sizeof(num) - 1; )
-		num[n++] = *p++;
-	num[n] = 0;
-	if (p == end || num_parse(num, 0, 4294967294LL, &v))
+	if (!p++ || num_field(&p, end, &v) || p == end || *p != ':' || v > 4294967294ULL)
 		return 0;
 	*uid = (uid_t)v;
 	return 1;
@@ -281,6 +275,14 @@ passwd_uid(const char *name, uid_t *uid)
 	return found || (!skip && passwd_line(buf, len, name, uid));
 }
 
+/* A usage error when an option that may be given once was set before. */
+static void
+once(int set, const char *opt)
+{
+	if (set)
+		usage_fail("%s given twice", opt);
+}
+
 static void
 opt_user(struct kill_cfg *c, const char *arg)
 {
@@ -304,8 +306,7 @@ opt_exec(struct kill_cfg *c, const char *arg)
 {
 	struct stat st;
 
-	if (c->exec)
-		usage_fail("--exec given twice");
+	once(c->exec != 0, "--exec");
 	if (stat(arg, &st))
 		usage_fail("--exec %.64s: stat: %m", arg);
 	c->exec = arg;
@@ -324,15 +325,13 @@ kill_opt(struct kill_cfg *c, const struct optstate *o, int id)
 		kill_add_pid(c, o->arg);
 		return 1;
 	case 'p':
-		if (c->pidfile)
-			usage_fail("-p/--pidfile given twice");
+		once(c->pidfile != 0, "-p/--pidfile");
 		if (!*o->arg)
 			usage_fail("-p/--pidfile: empty path");
 		c->pidfile = o->arg;
 		return 1;
 	case 'n':
-		if (c->name)
-			usage_fail("-n/--name given twice");
+		once(c->name != 0, "-n/--name");
 		if (!*o->arg)
 			usage_fail("-n/--name: not a process name: '%.32s'", o->arg);
 		c->name = o->arg;
@@ -341,8 +340,7 @@ kill_opt(struct kill_cfg *c, const struct optstate *o, int id)
 		c->all = 1;
 		return 1;
 	case OPT_KILL_USER:
-		if (c->has_user)
-			usage_fail("--user given twice");
+		once(c->has_user, "--user");
 		opt_user(c, o->arg);
 		return 1;
 	case OPT_KILL_EXEC:
