@@ -62,6 +62,15 @@ proc_path(char *buf, pid_t pid, const char *what)
 	return buf;
 }
 
+/* file_read of /proc/PID/what. */
+static ssize_t
+proc_read(pid_t pid, const char *what, char *buf, size_t size)
+{
+	char path[32];
+
+	return file_read(proc_path(path, pid, what), buf, size);
+}
+
 /* Skips one field (a signed number: some fields may be negative). */
 static int
 field_skip(const char **p, const char *end)
@@ -153,10 +162,10 @@ proc_stat_parse(const char *buf, size_t len, struct proc_stat *st)
 int
 proc_stat_read(pid_t pid, struct proc_stat *st)
 {
-	char path[32], buf[1024];
+	char buf[1024];
 	ssize_t n;
 
-	n = file_read(proc_path(path, pid, "stat"), buf, sizeof(buf));
+	n = proc_read(pid, "stat", buf, sizeof(buf));
 	if (n < 0)
 		return -1;
 	if (proc_stat_parse(buf, (size_t)n, st)) {
@@ -206,8 +215,8 @@ base_of(const char *s)
 static int
 argv0_match(pid_t pid, const char *name)
 {
-	char path[32], buf[4096];
-	ssize_t n = file_read(proc_path(path, pid, "cmdline"), buf, sizeof(buf));
+	char buf[4096];
+	ssize_t n = proc_read(pid, "cmdline", buf, sizeof(buf));
 
 	if (n <= 0)
 		return 0;
@@ -248,8 +257,8 @@ exe_read(pid_t pid, char *buf)
 static int
 comm_read(pid_t pid, char comm[PROC_COMM_MAX])
 {
-	char path[32], buf[PROC_COMM_MAX + 2];
-	ssize_t n = file_read(proc_path(path, pid, "comm"), buf, sizeof(buf));
+	char buf[PROC_COMM_MAX + 2];
+	ssize_t n = proc_read(pid, "comm", buf, sizeof(buf));
 
 	if (n <= 0)
 		return -1;
@@ -475,11 +484,11 @@ status_num(const char *buf, const char *key, int nth, unsigned long long *v)
 int
 proc_ids_read(pid_t pid, struct proc_ids *ids)
 {
-	char path[32], buf[1024];
+	char buf[1024];
 	unsigned long long tgid, euid;
 
 	/* Tgid (line 4) and Uid (line 9) come in the first few hundred bytes */
-	if (file_read(proc_path(path, pid, "status"), buf, sizeof(buf)) < 0)
+	if (proc_read(pid, "status", buf, sizeof(buf)) < 0)
 		return -1;
 	if (status_num(buf, "Tgid:", 0, &tgid) || status_num(buf, "Uid:", 1, &euid) ||
 	    tgid > PROC_PID_MAX || euid > 0xffffffffULL) {
@@ -600,11 +609,11 @@ proc_cg_parse(const char *buf, struct proc_cg *cg)
 int
 proc_in_cg(pid_t pid, const struct proc_cg *cg)
 {
-	char path[32], buf[4096];
+	char buf[4096];
 	const char *p;
 	ssize_t n;
 
-	if (file_read(proc_path(path, pid, "cgroup"), buf, sizeof(buf)) < 0 ||
+	if (proc_read(pid, "cgroup", buf, sizeof(buf)) < 0 ||
 	    (n = cg_find(buf, cg->v2, &p)) < 0)
 		return 0;
 	return (size_t)n >= cg->len && !memcmp(p, cg->path, cg->len) &&
