@@ -223,19 +223,22 @@ argv0_match(pid_t pid, const char *name)
 	return !strcmp(buf, name) || !strcmp(base_of(buf), name);
 }
 
+/* link is the text of an exe link to name[0..len) once that file was
+ * deleted or replaced: "NAME (deleted)". */
+static int
+deleted_of(const char *link, const char *name, size_t len)
+{
+	return !strncmp(link, name, len) && !strcmp(link + len, " (deleted)");
+}
+
 /* The executable's path exe, or its basename, is name; a replaced binary
  * reads "x (deleted)". */
 static int
 exe_is(const char *exe, const char *name)
 {
-	static const char del[] = " (deleted)";
 	const char *b = base_of(exe);
-	size_t len = strlen(b), nlen = strlen(name);
 
-	if (!strcmp(b, name) || !strcmp(exe, name))
-		return 1;
-	return len == nlen + sizeof(del) - 1 && !memcmp(b, name, nlen) &&
-	       !strcmp(b + nlen, del);
+	return !strcmp(b, name) || !strcmp(exe, name) || deleted_of(b, name, strlen(name));
 }
 
 /* The /proc/PID/exe link into buf (4096 bytes), NUL-terminated; returns
@@ -513,20 +516,15 @@ proc_kthread(pid_t pid, struct proc_stat *st)
 int
 proc_exe_is(pid_t pid, const char *path, const struct stat *want)
 {
-	static const char del[] = " (deleted)";
 	char link[32], buf[4096];
 	struct stat st;
-	ssize_t n;
-	size_t len = strlen(path);
 
 	if (stat(proc_path(link, pid, "exe"), &st))
 		return 0;
 	if (st.st_dev == want->st_dev && st.st_ino == want->st_ino)
 		return 1;
-	n = exe_read(pid, buf);
-	return st.st_dev == want->st_dev && st.st_nlink == 0 &&
-	       n == (ssize_t)(len + sizeof(del) - 1) && !memcmp(buf, path, len) &&
-	       !strcmp(buf + len, del);
+	return st.st_dev == want->st_dev && st.st_nlink == 0 && exe_read(pid, buf) >= 0 &&
+	       deleted_of(buf, path, strlen(path));
 }
 
 /* In the text of a /proc/PID/cgroup file ("ID:CONTROLLERS:PATH" lines),
