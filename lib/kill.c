@@ -219,51 +219,51 @@ kill_add_pid(struct kill_cfg *c, const char *arg)
 	c->pid[c->npid++] = (pid_t)v;
 }
 
-/* In one /etc/passwd line, line[0..len): the UID when its name is name. */
-static int
-passwd_line(const char *line, size_t len, const char *name, uid_t *uid)
-{
-	size_t n = strlen(name);
-	const char *p, *end = line + len;
-	unsigned long long v;
-
-	if (len <= n || memcmp(line, name, n) || line[n] != ':')
-		return 0;
-	p = memchr(line + n + 1, ':', len - n - 1);	/* past the password field */
-	if (!p++ || num_field(&p, end, &v) || p == end || *p != ':' || v > 4294967294ULL)
-		return 0;
-	*uid = (uid_t)v;
-	return 1;
-}
-
-/* The UID of user name from /etc/passwd, read by us: a static binary has
- * no NSS, and a service user is a local one. Lines longer than the buffer
- * are skipped. Returns 1 found, 0 not there, -1 with errno. */
+/* The UID of user name from /etc/passwd ("NAME:PASSWORD:UID:..." lines),
+ * read by us: a static binary has no NSS, and a service user is a local
+ * one. Each line is matched as it is read, byte by byte, so none is too
+ * long. Returns 1 found, 0 not there, -1 with errno. */
 static int
 passwd_uid(const char *name, uid_t *uid)
 {
-	static char buf[4096];
-	size_t len = 0, skip = 0;
-	ssize_t r = 1;
-	char *line, *nl;
-	int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC), found = 0;
+	char buf[512];
+	size_t len = strlen(name), col = 0;	/* col: where in the line's NAME */
+	unsigned long long v = 0;
+	ssize_t r, i;
+	int field = 0, same = 1, digits = 0, fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
-	while (!found && r) {
-		r = read(fd, buf + len, sizeof(buf) - len);
+	while ((r = read(fd, buf, sizeof(buf))) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			break;
-		len += (size_t)r;
-		for (line = buf; !found && (nl = memchr(line, '\n', len - (size_t)(line - buf)));
-		     line = nl + 1, skip = 0)
-			found = !skip && passwd_line(line, (size_t)(nl - line), name, uid);
-		if (line == buf && len == sizeof(buf))
-			skip = 1, line = buf + len;	/* too long: drop to its end */
-		len -= (size_t)(line - buf);
-		memmove(buf, line, len);
+		for (i = 0; i < r; i++) {
+			char ch = buf[i];
+
+			if (ch == '\n') {
+				field = digits = 0;	/* a new line */
+				col = 0;
+				v = 0;
+				same = 1;
+			} else if (ch == ':' && field == 2 && same && digits && v <= 4294967294ULL) {
+				*uid = (uid_t)v;
+				close(fd);
+				return 1;
+			} else if (ch == ':') {
+				same &= field || col == len;
+				field++;
+			} else if (field == 0) {
+				same &= col < len && ch == name[col];
+				col++;
+			} else if (field == 2) {
+				/* a non-digit, or a number past the limit: no UID */
+				v = ch >= '0' && ch <= '9' && v <= 4294967294ULL ?
+				    v * 10 + (unsigned)(ch - '0') : ~0ULL;
+				digits = 1;
+			}
+		}
 	}
 	if (r < 0) {
 		int e = errno;
@@ -272,7 +272,7 @@ passwd_uid(const char *name, uid_t *uid)
 		return -1;
 	}
 	close(fd);
-	return found || (!skip && passwd_line(buf, len, name, uid));
+	return 0;
 }
 
 /* A usage error when an option that may be given once was set before. */
