@@ -85,6 +85,15 @@ kill_sig_name(int sig, char *buf, size_t size)
 
 static char why_buf[96];
 
+/* Sets *why to text; returns -1. */
+static int
+sched_why(const char **why, const char *text)
+{
+	*why = text;
+	return -1;
+}
+
+/* Sets *why to fmt with item[0..len) (cut) for its %s; returns -1. */
 static int
 sched_bad(const char **why, const char *fmt, const char *item, size_t len)
 {
@@ -116,16 +125,16 @@ sched_item(struct kill_sched *s, const char *item, size_t len, const char **why)
 	int sig;
 
 	if (!len)
-		return sched_bad(why, "an empty item%s (two '/' in a row, or one at an end)", "", 0);
+		return sched_why(why, "an empty item (two '/' in a row, or one at an end)");
 	if (len >= sizeof(buf))
 		return sched_bad(why, "'%s...' is too long for an item", item, len);
 	if (s->n == KILL_SCHED_MAX)
-		return sched_bad(why, "more than 16 items%s", "", 0);
+		return sched_why(why, "more than 16 items");
 	memcpy(buf, item, len);
 	buf[len] = 0;
 	if (!strcmp(buf, "forever")) {
 		if (s->repeat >= 0)
-			return sched_bad(why, "'forever' given twice%s", "", 0);
+			return sched_why(why, "'forever' given twice");
 		s->repeat = s->n;
 		return 0;
 	}
@@ -151,17 +160,16 @@ sched_check(const struct kill_sched *s, const char **why)
 	int i, sends = 0, waits = 0;
 
 	if (s->n && s->step[s->n - 1].sig && s->repeat < 0)
-		return sched_bad(why, "it ends with a signal: say how long to wait after it%s",
-				 "", 0);
+		return sched_why(why, "it ends with a signal: say how long to wait after it");
 	for (i = 0; i < s->n; i++) {
 		sends |= s->step[i].sig > 0;
 		if (s->repeat >= 0 && i >= s->repeat && !s->step[i].sig && s->step[i].ms > 0)
 			waits = 1;
 	}
 	if (!sends)
-		return sched_bad(why, "it sends no signal%s", "", 0);
+		return sched_why(why, "it sends no signal");
 	if (s->repeat >= 0 && !waits)
-		return sched_bad(why, "'forever' repeats no wait longer than 0%s", "", 0);
+		return sched_why(why, "'forever' repeats no wait longer than 0");
 	return 0;
 }
 
