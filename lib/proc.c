@@ -181,24 +181,27 @@ proc_exited(const struct proc_stat *st)
 	return st->state == 'Z' || st->state == 'X' || st->state == 'x';
 }
 
+/* A blank around a PID: a pidfile's line ends, or padding. */
+static int
+blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 int
 proc_pid_parse(const char *buf, size_t len, pid_t *pid)
 {
-	size_t i = 0, j;
-	long long v = 0;
+	const char *p = buf, *end = buf + len;
+	unsigned long long v;
 
-	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
-		i++;
-	for (j = i; j < len && buf[j] >= '0' && buf[j] <= '9'; j++) {
-		v = v * 10 + (buf[j] - '0');
-		if (v > PROC_PID_MAX)
-			return -1;
-	}
-	if (j == i || v < 1)
+	while (p < end && blank(*p))
+		p++;
+	if (num_field(&p, end, &v) || v < 1 || v > PROC_PID_MAX)
 		return -1;
-	for (; j < len; j++)
-		if (buf[j] != ' ' && buf[j] != '\t' && buf[j] != '\n' && buf[j] != '\r')
-			return -1;
+	while (p < end && blank(*p))
+		p++;
+	if (p != end)
+		return -1;
 	*pid = (pid_t)v;
 	return 0;
 }
