@@ -76,7 +76,7 @@ pidfd_attach(struct pidfd_proc *p, pid_t pid, unsigned long long want_start)
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	p->fd = -1;
-	strcpy(p->comm, "?");
+	p->comm[0] = '?';	/* until /proc names it */
 	if (!no_pidfd()) {
 		fd = syscall(SYS_pidfd_open, pid, 0);
 		if (fd < 0 && errno == ESRCH)
