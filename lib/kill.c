@@ -173,17 +173,12 @@ sched_check(const struct kill_sched *s, const char **why)
 	return 0;
 }
 
+/* The schedule as given, for messages; "..." ends one cut short. */
 static void
 sched_text(struct kill_sched *s, const char *text)
 {
-	size_t len = strlen(text);
-
-	if (len < sizeof(s->text)) {
-		memcpy(s->text, text, len + 1);
-		return;
-	}
-	memcpy(s->text, text, sizeof(s->text) - 4);
-	strcpy(s->text + sizeof(s->text) - 4, "...");
+	if (fmt_sn(s->text, sizeof(s->text), "%s", text) >= (int)sizeof(s->text))
+		strcpy(s->text + sizeof(s->text) - 4, "...");
 }
 
 int
