@@ -536,17 +536,16 @@ proc_exe_is(pid_t pid, const char *path, const struct stat *want)
 static ssize_t
 cg_find(const char *buf, int v2, const char **path)
 {
-	const char *line, *nl, *c1, *c2;
+	const char *line, *nl, *c1;
 
 	for (line = buf; *line; line = nl + 1) {
 		nl = strchr(line, '\n');
 		if (!nl)
 			nl = line + strlen(line);
 		c1 = memchr(line, ':', (size_t)(nl - line));
-		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(nl - c1 - 1)) : 0;
-		if (c2 && (v2 ? c1 == line + 1 && line[0] == '0' && c2 == c1 + 1 :
-			   c2 == c1 + 13 && !memcmp(c1 + 1, "name=systemd", 12))) {
-			*path = c2 + 1;
+		/* neither prefix holds a '\n': a match is within the line */
+		if (v2 ? !strncmp(line, "0::", 3) : c1 && !strncmp(c1 + 1, "name=systemd:", 13)) {
+			*path = v2 ? line + 3 : c1 + 14;
 			return nl - *path;
 		}
 		if (!*nl)
