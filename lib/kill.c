@@ -108,21 +108,13 @@ sched_bad(const char **why, const char *fmt, const char *item, size_t len)
 	return -1;
 }
 
-static void
-sched_add(struct kill_sched *s, int sig, int64_t ms)
-{
-	s->step[s->n].sig = sig;
-	s->step[s->n].ms = ms;
-	s->n++;
-}
-
 /* One item, item[0..len). */
 static int
 sched_item(struct kill_sched *s, const char *item, size_t len, const char **why)
 {
 	char buf[32];
-	int64_t ms;
-	int sig;
+	int64_t ms = 0;
+	int sig = 0;
 
 	if (!len)
 		return sched_why(why, "an empty item (two '/' in a row, or one at an end)");
@@ -141,13 +133,11 @@ sched_item(struct kill_sched *s, const char *item, size_t len, const char **why)
 	if (buf[0] >= '0' && buf[0] <= '9') {
 		if (dur_parse(buf, &ms))
 			return sched_bad(why, "'%s' is not a timeout (say 10, 500ms or 1.5s)", buf, len);
-		sched_add(s, 0, ms);
-		return 0;
-	}
-	sig = kill_sig_parse(buf[0] == '-' ? buf + 1 : buf);
-	if (sig < 0)
+	} else if ((sig = kill_sig_parse(buf[0] == '-' ? buf + 1 : buf)) < 0) {
 		return sched_bad(why, "'%s' is not a signal, a timeout or 'forever'", buf, len);
-	sched_add(s, sig, 0);
+	}
+	s->step[s->n].sig = sig;	/* a signal, or 0 and a wait */
+	s->step[s->n++].ms = ms;
 	return 0;
 }
 
