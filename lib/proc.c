@@ -75,16 +75,11 @@ proc_read(pid_t pid, const char *what, char *buf, size_t size)
 static int
 field_skip(const char **p, const char *end)
 {
-	const char *s = *p;
+	unsigned long long v;
 
-	if (s < end && *s == '-')
-		s++;
-	if (s >= end || *s < '0' || *s > '9')
-		return -1;
-	while (s < end && *s >= '0' && *s <= '9')
-		s++;
-	*p = s;
-	return 0;
+	if (*p < end && **p == '-')
+		(*p)++;
+	return num_field(p, end, &v);
 }
 
 static void
