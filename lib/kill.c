@@ -56,6 +56,7 @@ sig_name(int sig)
 int
 kill_sig_parse(const char *s)
 {
+	const char *n = sig_names;
 	long long v;
 	int i;
 
@@ -63,8 +64,8 @@ kill_sig_parse(const char *s)
 		return num_parse(s, 1, 64, &v) ? -1 : (int)v;
 	if (!strncmp(s, "SIG", 3))
 		s += 3;
-	for (i = 1; *s && i <= 31; i++)
-		if (!strcmp(s, sig_name(i)))
+	for (i = 1; *s && i <= 31; i++, n += strlen(n) + 1)
+		if (!strcmp(s, n))
 			return i;
 	return -1;
 }
