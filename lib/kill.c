@@ -56,6 +56,7 @@ sig_name(int sig)
 int
 kill_sig_parse(const char *s)
 {
+	const char *n = sig_names;
 	long long v;
 	int i;
 
@@ -63,8 +64,8 @@ kill_sig_parse(const char *s)
 		return num_parse(s, 1, 64, &v) ? -1 : (int)v;
 	if (!strncmp(s, "SIG", 3))
 		s += 3;
-	for (i = 1; *s && i <= 31; i++)
-		if (!strcmp(s, sig_name(i)))
+	for (i = 1; *s && i <= 31; i++, n += strlen(n) + 1)
+		if (!strcmp(s, n))
 			return i;
 	return -1;
 }
@@ -85,6 +86,15 @@ kill_sig_name(int sig, char *buf, size_t size)
 
 static char why_buf[96];
 
+/* Sets *why to text; returns -1. */
+static int
+sched_why(const char **why, const char *text)
+{
+	*why = text;
+	return -1;
+}
+
+/* Sets *why to fmt with item[0..len) (cut) for its %s; returns -1. */
 static int
 sched_bad(const char **why, const char *fmt, const char *item, size_t len)
 {
@@ -99,46 +109,36 @@ sched_bad(const char **why, const char *fmt, const char *item, size_t len)
 	return -1;
 }
 
-static void
-sched_add(struct kill_sched *s, int sig, int64_t ms)
-{
-	s->step[s->n].sig = sig;
-	s->step[s->n].ms = ms;
-	s->n++;
-}
-
 /* One item, item[0..len). */
 static int
 sched_item(struct kill_sched *s, const char *item, size_t len, const char **why)
 {
 	char buf[32];
-	int64_t ms;
-	int sig;
+	int64_t ms = 0;
+	int sig = 0;
 
 	if (!len)
-		return sched_bad(why, "an empty item%s (two '/' in a row, or one at an end)", "", 0);
+		return sched_why(why, "an empty item (two '/' in a row, or one at an end)");
 	if (len >= sizeof(buf))
 		return sched_bad(why, "'%s...' is too long for an item", item, len);
 	if (s->n == KILL_SCHED_MAX)
-		return sched_bad(why, "more than 16 items%s", "", 0);
+		return sched_why(why, "more than 16 items");
 	memcpy(buf, item, len);
 	buf[len] = 0;
 	if (!strcmp(buf, "forever")) {
 		if (s->repeat >= 0)
-			return sched_bad(why, "'forever' given twice%s", "", 0);
+			return sched_why(why, "'forever' given twice");
 		s->repeat = s->n;
 		return 0;
 	}
 	if (buf[0] >= '0' && buf[0] <= '9') {
 		if (dur_parse(buf, &ms))
 			return sched_bad(why, "'%s' is not a timeout (say 10, 500ms or 1.5s)", buf, len);
-		sched_add(s, 0, ms);
-		return 0;
-	}
-	sig = kill_sig_parse(buf[0] == '-' ? buf + 1 : buf);
-	if (sig < 0)
+	} else if ((sig = kill_sig_parse(buf[0] == '-' ? buf + 1 : buf)) < 0) {
 		return sched_bad(why, "'%s' is not a signal, a timeout or 'forever'", buf, len);
-	sched_add(s, sig, 0);
+	}
+	s->step[s->n].sig = sig;	/* a signal, or 0 and a wait */
+	s->step[s->n++].ms = ms;
 	return 0;
 }
 
@@ -151,31 +151,25 @@ sched_check(const struct kill_sched *s, const char **why)
 	int i, sends = 0, waits = 0;
 
 	if (s->n && s->step[s->n - 1].sig && s->repeat < 0)
-		return sched_bad(why, "it ends with a signal: say how long to wait after it%s",
-				 "", 0);
+		return sched_why(why, "it ends with a signal: say how long to wait after it");
 	for (i = 0; i < s->n; i++) {
 		sends |= s->step[i].sig > 0;
 		if (s->repeat >= 0 && i >= s->repeat && !s->step[i].sig && s->step[i].ms > 0)
 			waits = 1;
 	}
 	if (!sends)
-		return sched_bad(why, "it sends no signal%s", "", 0);
+		return sched_why(why, "it sends no signal");
 	if (s->repeat >= 0 && !waits)
-		return sched_bad(why, "'forever' repeats no wait longer than 0%s", "", 0);
+		return sched_why(why, "'forever' repeats no wait longer than 0");
 	return 0;
 }
 
+/* The schedule as given, for messages; "..." ends one cut short. */
 static void
 sched_text(struct kill_sched *s, const char *text)
 {
-	size_t len = strlen(text);
-
-	if (len < sizeof(s->text)) {
-		memcpy(s->text, text, len + 1);
-		return;
-	}
-	memcpy(s->text, text, sizeof(s->text) - 4);
-	strcpy(s->text + sizeof(s->text) - 4, "...");
+	if (fmt_sn(s->text, sizeof(s->text), "%s", text) >= (int)sizeof(s->text))
+		strcpy(s->text + sizeof(s->text) - 4, "...");
 }
 
 int
@@ -219,57 +213,51 @@ kill_add_pid(struct kill_cfg *c, const char *arg)
 	c->pid[c->npid++] = (pid_t)v;
 }
 
-/* In one /etc/passwd line, line[0..len): the UID when its name is name. */
-static int
-passwd_line(const char *line, size_t len, const char *name, uid_t *uid)
-{
-	size_t n = strlen(name);
-	const char *p, *end = line + len;
-	long long v;
-	char num[12];
-
-	if (len <= n || memcmp(line, name, n) || line[n] != ':')
-		return 0;
-	p = memchr(line + n + 1, ':', len - n - 1);	/* past the password field */
-	if (!p++)
-		return 0;
-	for (n = 0; p < end && *p != ':' && n < sizeof(num) - 1; )
-		num[n++] = *p++;
-	num[n] = 0;
-	if (p == end || num_parse(num, 0, 4294967294LL, &v))
-		return 0;
-	*uid = (uid_t)v;
-	return 1;
-}
-
-/* The UID of user name from /etc/passwd, read by us: a static binary has
- * no NSS, and a service user is a local one. Lines longer than the buffer
- * are skipped. Returns 1 found, 0 not there, -1 with errno. */
+/* The UID of user name from /etc/passwd ("NAME:PASSWORD:UID:..." lines),
+ * read by us: a static binary has no NSS, and a service user is a local
+ * one. Each line is matched as it is read, byte by byte, so none is too
+ * long. Returns 1 found, 0 not there, -1 with errno. */
 static int
 passwd_uid(const char *name, uid_t *uid)
 {
-	static char buf[4096];
-	size_t len = 0, skip = 0;
-	ssize_t r = 1;
-	char *line, *nl;
-	int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC), found = 0;
+	char buf[512];
+	size_t len = strlen(name), col = 0;	/* col: where in the line's NAME */
+	unsigned long long v = 0;
+	ssize_t r, i;
+	int field = 0, same = 1, digits = 0, fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
-	while (!found && r) {
-		r = read(fd, buf + len, sizeof(buf) - len);
+	while ((r = read(fd, buf, sizeof(buf))) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			break;
-		len += (size_t)r;
-		for (line = buf; !found && (nl = memchr(line, '\n', len - (size_t)(line - buf)));
-		     line = nl + 1, skip = 0)
-			found = !skip && passwd_line(line, (size_t)(nl - line), name, uid);
-		if (line == buf && len == sizeof(buf))
-			skip = 1, line = buf + len;	/* too long: drop to its end */
-		len -= (size_t)(line - buf);
-		memmove(buf, line, len);
+		for (i = 0; i < r; i++) {
+			char ch = buf[i];
+
+			if (ch == '\n') {
+				field = digits = 0;	/* a new line */
+				col = 0;
+				v = 0;
+				same = 1;
+			} else if (ch == ':' && field == 2 && same && digits && v <= 4294967294ULL) {
+				*uid = (uid_t)v;
+				close(fd);
+				return 1;
+			} else if (ch == ':') {
+				same &= field || col == len;
+				field++;
+			} else if (field == 0) {
+				same &= col < len && ch == name[col];
+				col++;
+			} else if (field == 2) {
+				/* a non-digit, or a number past the limit: no UID */
+				v = ch >= '0' && ch <= '9' && v <= 4294967294ULL ?
+				    v * 10 + (unsigned)(ch - '0') : ~0ULL;
+				digits = 1;
+			}
+		}
 	}
 	if (r < 0) {
 		int e = errno;
@@ -278,7 +266,15 @@ passwd_uid(const char *name, uid_t *uid)
 		return -1;
 	}
 	close(fd);
-	return found || (!skip && passwd_line(buf, len, name, uid));
+	return 0;
+}
+
+/* A usage error when an option that may be given once was set before. */
+static void
+once(int set, const char *opt)
+{
+	if (set)
+		usage_fail("%s given twice", opt);
 }
 
 static void
@@ -304,8 +300,7 @@ opt_exec(struct kill_cfg *c, const char *arg)
 {
 	struct stat st;
 
-	if (c->exec)
-		usage_fail("--exec given twice");
+	once(c->exec != 0, "--exec");
 	if (stat(arg, &st))
 		usage_fail("--exec %.64s: stat: %m", arg);
 	c->exec = arg;
@@ -324,15 +319,13 @@ kill_opt(struct kill_cfg *c, const struct optstate *o, int id)
 		kill_add_pid(c, o->arg);
 		return 1;
 	case 'p':
-		if (c->pidfile)
-			usage_fail("-p/--pidfile given twice");
+		once(c->pidfile != 0, "-p/--pidfile");
 		if (!*o->arg)
 			usage_fail("-p/--pidfile: empty path");
 		c->pidfile = o->arg;
 		return 1;
 	case 'n':
-		if (c->name)
-			usage_fail("-n/--name given twice");
+		once(c->name != 0, "-n/--name");
 		if (!*o->arg)
 			usage_fail("-n/--name: not a process name: '%.32s'", o->arg);
 		c->name = o->arg;
@@ -341,8 +334,7 @@ kill_opt(struct kill_cfg *c, const struct optstate *o, int id)
 		c->all = 1;
 		return 1;
 	case OPT_KILL_USER:
-		if (c->has_user)
-			usage_fail("--user given twice");
+		once(c->has_user, "--user");
 		opt_user(c, o->arg);
 		return 1;
 	case OPT_KILL_EXEC:

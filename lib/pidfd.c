@@ -76,7 +76,7 @@ pidfd_attach(struct pidfd_proc *p, pid_t pid, unsigned long long want_start)
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	p->fd = -1;
-	strcpy(p->comm, "?");
+	p->comm[0] = '?';	/* until /proc names it */
 	if (!no_pidfd()) {
 		fd = syscall(SYS_pidfd_open, pid, 0);
 		if (fd < 0 && errno == ESRCH)
@@ -143,26 +143,6 @@ pidfd_kill(struct pidfd_proc *p, int sig)
 	return 1;
 }
 
-/* Marks the fallback entries that are gone; returns how many. */
-static int
-fallback_check(struct pidfd_proc *p, int n, int *polling)
-{
-	int i, seen = 0;
-
-	*polling = 0;
-	for (i = 0; i < n; i++) {
-		if (p[i].gone || p[i].fd >= 0)
-			continue;
-		if (proc_gone(&p[i])) {
-			p[i].gone = 1;
-			seen++;
-		} else {
-			*polling = 1;
-		}
-	}
-	return seen;
-}
-
 int
 pidfd_wait(struct pidfd_proc *p, int n, const struct deadline *dl)
 {
@@ -173,14 +153,22 @@ pidfd_wait(struct pidfd_proc *p, int n, const struct deadline *dl)
 	if (n > PIDFD_MAX)
 		n = PIDFD_MAX;
 	for (;;) {
-		seen = fallback_check(p, n, &polling);
-		for (i = nfd = 0; i < n; i++) {
-			if (p[i].gone || p[i].fd < 0)
+		/* pidfds go to poll(2); the fallback's entries are checked in /proc */
+		seen = polling = nfd = 0;
+		for (i = 0; i < n; i++) {
+			if (p[i].gone)
 				continue;
-			pfd[nfd].fd = p[i].fd;
-			pfd[nfd].events = POLLIN;
-			pfd[nfd].revents = 0;
-			idx[nfd++] = i;
+			if (p[i].fd >= 0) {
+				pfd[nfd].fd = p[i].fd;
+				pfd[nfd].events = POLLIN;
+				pfd[nfd].revents = 0;
+				idx[nfd++] = i;
+			} else if (proc_gone(&p[i])) {
+				p[i].gone = 1;
+				seen++;
+			} else {
+				polling = 1;
+			}
 		}
 		left = deadline_left(dl);
 		if (seen || (!nfd && !polling))

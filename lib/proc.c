@@ -62,20 +62,24 @@ proc_path(char *buf, pid_t pid, const char *what)
 	return buf;
 }
 
+/* file_read of /proc/PID/what. */
+static ssize_t
+proc_read(pid_t pid, const char *what, char *buf, size_t size)
+{
+	char path[32];
+
+	return file_read(proc_path(path, pid, what), buf, size);
+}
+
 /* Skips one field (a signed number: some fields may be negative). */
 static int
 field_skip(const char **p, const char *end)
 {
-	const char *s = *p;
+	unsigned long long v;
 
-	if (s < end && *s == '-')
-		s++;
-	if (s >= end || *s < '0' || *s > '9')
-		return -1;
-	while (s < end && *s >= '0' && *s <= '9')
-		s++;
-	*p = s;
-	return 0;
+	if (*p < end && **p == '-')
+		(*p)++;
+	return num_field(p, end, &v);
 }
 
 static void
@@ -153,10 +157,10 @@ proc_stat_parse(const char *buf, size_t len, struct proc_stat *st)
 int
 proc_stat_read(pid_t pid, struct proc_stat *st)
 {
-	char path[32], buf[1024];
+	char buf[1024];
 	ssize_t n;
 
-	n = file_read(proc_path(path, pid, "stat"), buf, sizeof(buf));
+	n = proc_read(pid, "stat", buf, sizeof(buf));
 	if (n < 0)
 		return -1;
 	if (proc_stat_parse(buf, (size_t)n, st)) {
@@ -172,24 +176,27 @@ proc_exited(const struct proc_stat *st)
 	return st->state == 'Z' || st->state == 'X' || st->state == 'x';
 }
 
+/* A blank around a PID: a pidfile's line ends, or padding. */
+static int
+blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 int
 proc_pid_parse(const char *buf, size_t len, pid_t *pid)
 {
-	size_t i = 0, j;
-	long long v = 0;
+	const char *p = buf, *end = buf + len;
+	unsigned long long v;
 
-	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
-		i++;
-	for (j = i; j < len && buf[j] >= '0' && buf[j] <= '9'; j++) {
-		v = v * 10 + (buf[j] - '0');
-		if (v > PROC_PID_MAX)
-			return -1;
-	}
-	if (j == i || v < 1)
+	while (p < end && blank(*p))
+		p++;
+	if (num_field(&p, end, &v) || v < 1 || v > PROC_PID_MAX)
 		return -1;
-	for (; j < len; j++)
-		if (buf[j] != ' ' && buf[j] != '\t' && buf[j] != '\n' && buf[j] != '\r')
-			return -1;
+	while (p < end && blank(*p))
+		p++;
+	if (p != end)
+		return -1;
 	*pid = (pid_t)v;
 	return 0;
 }
@@ -206,12 +213,20 @@ base_of(const char *s)
 static int
 argv0_match(pid_t pid, const char *name)
 {
-	char path[32], buf[4096];
-	ssize_t n = file_read(proc_path(path, pid, "cmdline"), buf, sizeof(buf));
+	char buf[4096];
+	ssize_t n = proc_read(pid, "cmdline", buf, sizeof(buf));
 
 	if (n <= 0)
 		return 0;
 	return !strcmp(buf, name) || !strcmp(base_of(buf), name);
+}
+
+/* link is the text of an exe link to name[0..len) once that file was
+ * deleted or replaced: "NAME (deleted)". */
+static int
+deleted_of(const char *link, const char *name, size_t len)
+{
+	return !strncmp(link, name, len) && !strcmp(link + len, " (deleted)");
 }
 
 /* The executable's path exe, or its basename, is name; a replaced binary
@@ -219,14 +234,9 @@ argv0_match(pid_t pid, const char *name)
 static int
 exe_is(const char *exe, const char *name)
 {
-	static const char del[] = " (deleted)";
 	const char *b = base_of(exe);
-	size_t len = strlen(b), nlen = strlen(name);
 
-	if (!strcmp(b, name) || !strcmp(exe, name))
-		return 1;
-	return len == nlen + sizeof(del) - 1 && !memcmp(b, name, nlen) &&
-	       !strcmp(b + nlen, del);
+	return !strcmp(b, name) || !strcmp(exe, name) || deleted_of(b, name, strlen(name));
 }
 
 /* The /proc/PID/exe link into buf (4096 bytes), NUL-terminated; returns
@@ -248,8 +258,8 @@ exe_read(pid_t pid, char *buf)
 static int
 comm_read(pid_t pid, char comm[PROC_COMM_MAX])
 {
-	char path[32], buf[PROC_COMM_MAX + 2];
-	ssize_t n = file_read(proc_path(path, pid, "comm"), buf, sizeof(buf));
+	char buf[PROC_COMM_MAX + 2];
+	ssize_t n = proc_read(pid, "comm", buf, sizeof(buf));
 
 	if (n <= 0)
 		return -1;
@@ -475,11 +485,11 @@ status_num(const char *buf, const char *key, int nth, unsigned long long *v)
 int
 proc_ids_read(pid_t pid, struct proc_ids *ids)
 {
-	char path[32], buf[1024];
+	char buf[1024];
 	unsigned long long tgid, euid;
 
 	/* Tgid (line 4) and Uid (line 9) come in the first few hundred bytes */
-	if (file_read(proc_path(path, pid, "status"), buf, sizeof(buf)) < 0)
+	if (proc_read(pid, "status", buf, sizeof(buf)) < 0)
 		return -1;
 	if (status_num(buf, "Tgid:", 0, &tgid) || status_num(buf, "Uid:", 1, &euid) ||
 	    tgid > PROC_PID_MAX || euid > 0xffffffffULL) {
@@ -504,20 +514,15 @@ proc_kthread(pid_t pid, struct proc_stat *st)
 int
 proc_exe_is(pid_t pid, const char *path, const struct stat *want)
 {
-	static const char del[] = " (deleted)";
 	char link[32], buf[4096];
 	struct stat st;
-	ssize_t n;
-	size_t len = strlen(path);
 
 	if (stat(proc_path(link, pid, "exe"), &st))
 		return 0;
 	if (st.st_dev == want->st_dev && st.st_ino == want->st_ino)
 		return 1;
-	n = exe_read(pid, buf);
-	return st.st_dev == want->st_dev && st.st_nlink == 0 &&
-	       n == (ssize_t)(len + sizeof(del) - 1) && !memcmp(buf, path, len) &&
-	       !strcmp(buf + len, del);
+	return st.st_dev == want->st_dev && st.st_nlink == 0 && exe_read(pid, buf) >= 0 &&
+	       deleted_of(buf, path, strlen(path));
 }
 
 /* In the text of a /proc/PID/cgroup file ("ID:CONTROLLERS:PATH" lines),
@@ -526,17 +531,16 @@ proc_exe_is(pid_t pid, const char *path, const struct stat *want)
 static ssize_t
 cg_find(const char *buf, int v2, const char **path)
 {
-	const char *line, *nl, *c1, *c2;
+	const char *line, *nl, *c1;
 
 	for (line = buf; *line; line = nl + 1) {
 		nl = strchr(line, '\n');
 		if (!nl)
 			nl = line + strlen(line);
 		c1 = memchr(line, ':', (size_t)(nl - line));
-		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(nl - c1 - 1)) : 0;
-		if (c2 && (v2 ? c1 == line + 1 && line[0] == '0' && c2 == c1 + 1 :
-			   c2 == c1 + 13 && !memcmp(c1 + 1, "name=systemd", 12))) {
-			*path = c2 + 1;
+		/* neither prefix holds a '\n': a match is within the line */
+		if (v2 ? !strncmp(line, "0::", 3) : c1 && !strncmp(c1 + 1, "name=systemd:", 13)) {
+			*path = v2 ? line + 3 : c1 + 14;
 			return nl - *path;
 		}
 		if (!*nl)
@@ -600,11 +604,11 @@ proc_cg_parse(const char *buf, struct proc_cg *cg)
 int
 proc_in_cg(pid_t pid, const struct proc_cg *cg)
 {
-	char path[32], buf[4096];
+	char buf[4096];
 	const char *p;
 	ssize_t n;
 
-	if (file_read(proc_path(path, pid, "cgroup"), buf, sizeof(buf)) < 0 ||
+	if (proc_read(pid, "cgroup", buf, sizeof(buf)) < 0 ||
 	    (n = cg_find(buf, cg->v2, &p)) < 0)
 		return 0;
 	return (size_t)n >= cg->len && !memcmp(p, cg->path, cg->len) &&

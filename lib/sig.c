@@ -14,16 +14,23 @@ on_stop(int sig)
 	stop_signal = sig;
 }
 
-void
-stop_on_signals(void)
+/* Installs fn for sig, without SA_RESTART. */
+static void
+handle(int sig, void (*fn)(int))
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
+	sa.sa_handler = fn;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, 0);
-	sigaction(SIGINT, &sa, 0);
+	sigaction(sig, &sa, 0);
+}
+
+void
+stop_on_signals(void)
+{
+	handle(SIGTERM, on_stop);
+	handle(SIGINT, on_stop);
 }
 
 /* Signals whose default would end drain midway, and that mean "stop": a
@@ -42,19 +49,13 @@ static const unsigned char ignored[] = { SIGPIPE, SIGXFSZ, SIGTSTP, SIGTTIN, SIG
 void
 stop_on_all_signals(void)
 {
-	struct sigaction sa;
 	size_t i;
 	int s;
 
-	stop_on_signals();
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(as_stop); i++)
-		sigaction(as_stop[i], &sa, 0);
+		handle(as_stop[i], on_stop);
 	for (s = SIGRTMIN; s <= SIGRTMAX; s++)
-		sigaction(s, &sa, 0);
-	sa.sa_handler = SIG_IGN;
+		handle(s, on_stop);
 	for (i = 0; i < sizeof(ignored); i++)
-		sigaction(ignored[i], &sa, 0);
+		handle(ignored[i], SIG_IGN);
 }
