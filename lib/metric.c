@@ -112,38 +112,44 @@ metric_first_int(const char *s, size_t n, long long *val)
 	return digits_parse(s + b, i - b, val);
 }
 
-/* The k-th significant digit of a mantissa split in [ib,ie) . [fb,fe). */
+/* The value of the mantissa digits in [m, end) (a '.' among them is
+ * skipped) with the decimal point after the first p of them (p may be
+ * below 0 or past the end): the integer part, 9 fraction digits, and the
+ * rest rounding those up. A negative value that is not zero is METRIC_EBAD. */
 static int
-dec_digit(const char *s, size_t ib, size_t ie, size_t fb, long long k)
+dec_value(const char *m, const char *end, long long p, int neg, struct dec *d)
 {
-	size_t ni = ie - ib;
+	long long k = 0, ip = 0, nano = 0, digit, f;
+	int nonzero = 0, over = 0, rest = 0;
 
-	return ((size_t)k < ni ? s[ib + k] : s[fb + (size_t)k - ni]) - '0';
-}
-
-/* The value of mantissa digits D (len digits, the first one non-zero,
- * starting at significant index k0) with the point after p of them. */
-static int
-dec_value(const char *s, size_t ib, size_t ie, size_t fb, long long k0, long long len,
-	  long long p, struct dec *d)
-{
-	long long j, ip = 0, nano = 0;
-
-	if (p > 19)
-		return METRIC_EOVERFLOW;	/* >= 10^19 > LLONG_MAX */
-	for (j = 0; j < p; j++)
-		if (acc_digit(&ip, j < len ? dec_digit(s, ib, ie, fb, k0 + j) : 0))
-			return METRIC_EOVERFLOW;
-	for (j = p; j < p + 9; j++)
-		nano = nano * 10 + (j >= 0 && j < len ? dec_digit(s, ib, ie, fb, k0 + j) : 0);
-	for (j = p + 9 < 0 ? 0 : p + 9; j < len; j++) {
-		if (dec_digit(s, ib, ie, fb, k0 + j)) {
-			nano++;	/* round the rest up; NANO itself is fine */
-			break;
+	for (; m < end; m++) {
+		if (*m == '.')
+			continue;
+		digit = *m - '0';
+		nonzero |= digit != 0;
+		if (k < p) {
+			over |= acc_digit(&ip, (int)digit);
+		} else if (k - p < 9) {
+			for (f = k - p; f < 8; f++)
+				digit *= 10;	/* fraction place k - p */
+			nano += digit;
+		} else {
+			rest |= digit != 0;
 		}
+		k++;
 	}
+	if (!nonzero) {
+		d->ip = d->nano = 0;	/* zero, "-0" included */
+		return 0;
+	}
+	if (neg)
+		return METRIC_EBAD;
+	for (; k < p && !over; k++)	/* trailing zeros: "5e3" */
+		over |= acc_digit(&ip, 0);
+	if (over)
+		return METRIC_EOVERFLOW;
 	d->ip = ip;
-	d->nano = nano;
+	d->nano = nano + rest;	/* round the rest up; NANO itself is fine */
 	return 0;
 }
 
@@ -154,7 +160,7 @@ static int
 dec_parse(const char *s, size_t n, int json, struct dec *d)
 {
 	size_t i = 0, ib, ie, fb, fe;
-	long long exp = 0, k = 0, len;
+	long long exp = 0;
 	int neg = 0, eneg = 0, dot = 0;
 
 	if (i < n && (s[i] == '-' || (!json && s[i] == '+')))
@@ -183,17 +189,7 @@ dec_parse(const char *s, size_t n, int json, struct dec *d)
 	}
 	if (i != n)
 		return METRIC_EBAD;
-	len = (long long)(ie - ib + fe - fb);
-	while (k < len && dec_digit(s, ib, ie, fb, k) == 0)
-		k++;
-	if (k == len) {
-		d->ip = d->nano = 0;	/* zero, "-0" included */
-		return 0;
-	}
-	if (neg)
-		return METRIC_EBAD;
-	return dec_value(s, ib, ie, fb, k, len - k,
-			 (long long)(ie - ib) + (eneg ? -exp : exp) - k, d);
+	return dec_value(s + ib, s + fe, (long long)(ie - ib) + (eneg ? -exp : exp), neg, d);
 }
 
 /* sum += d; METRIC_EOVERFLOW past LLONG_MAX. */
