@@ -579,31 +579,40 @@ hex_take(const char *s, size_t n, size_t *i, int digits, uint32_t *v)
 	return 0;
 }
 
+/* addr as ::ffff:a.b.c.d, from the 4 bytes at v4. */
+static void
+v4_mapped(unsigned char addr[16], const void *v4)
+{
+	memset(addr, 0, 10);
+	addr[10] = addr[11] = 0xff;
+	memcpy(addr + 12, v4, 4);
+}
+
 /* "HEX:PORT" at s[*i]: 8 hex digits (IPv4, stored v4-mapped) or 32 (IPv6),
  * each group of 8 a host-order 32-bit word. Returns the number of words
  * (1 or 4), or -1. */
 static int
 tcp_addr_field(const char *s, size_t n, size_t *i, unsigned char addr[16], unsigned *port)
 {
-	size_t k;
-	uint32_t w;
-	int words, j;
+	uint32_t w[4];
+	size_t j;
+	int words;
 
-	for (k = *i; k < n && hex_digit((unsigned char)s[k]) >= 0; k++)
-		;
-	if (k - *i != 8 && k - *i != 32)
-		return -1;
-	words = k - *i == 8 ? 1 : 4;
-	memset(addr, 0, 16);
-	if (words == 1)
-		addr[10] = addr[11] = 0xff;
-	for (j = 0; j < words; j++) {
-		hex_take(s, n, i, 8, &w);
-		memcpy(addr + (words == 1 ? 12 : 4 * j), &w, 4);
+	for (words = 0; words < 4; words++) {
+		j = *i;
+		if (hex_take(s, n, &j, 8, &w[words]))
+			break;
+		*i = j;
 	}
-	if (*i >= n || s[(*i)++] != ':' || hex_take(s, n, i, 4, &w))
+	if (words == 1)
+		v4_mapped(addr, w);
+	else if (words == 4)
+		memcpy(addr, w, 16);
+	else
 		return -1;
-	*port = w;
+	if (*i >= n || s[(*i)++] != ':' || hex_take(s, n, i, 4, &w[0]))
+		return -1;
+	*port = w[0];
 	return words;
 }
 
@@ -654,6 +663,7 @@ tcp_addr_parse(const char *s, unsigned char a[16], int *any)
 	char tmp[INET6_ADDRSTRLEN + 1];
 	size_t n = strlen(s);
 	struct in_addr a4;
+	unsigned char any4[16];
 
 	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
 		s++;
@@ -663,15 +673,12 @@ tcp_addr_parse(const char *s, unsigned char a[16], int *any)
 		return METRIC_EBAD;
 	memcpy(tmp, s, n);
 	tmp[n] = 0;
-	if (inet_pton(AF_INET, tmp, &a4) == 1) {
-		memset(a, 0, 10);
-		a[10] = a[11] = 0xff;
-		memcpy(a + 12, &a4, 4);
-	} else if (inet_pton(AF_INET6, tmp, a) != 1) {
+	if (inet_pton(AF_INET, tmp, &a4) == 1)
+		v4_mapped(a, &a4);
+	else if (inet_pton(AF_INET6, tmp, a) != 1)
 		return METRIC_EBAD;
-	}
-	*any = !memcmp(a, zero, 16) ||
-	       (!memcmp(a, zero, 10) && a[10] == 0xff && a[11] == 0xff && !memcmp(a + 12, zero, 4));
+	v4_mapped(any4, zero);	/* 0.0.0.0 */
+	*any = !memcmp(a, zero, 16) || !memcmp(a, any4, 16);
 	return 0;
 }
 
