@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "lib/lib.h"
@@ -263,18 +264,13 @@ static int
 prom_numberish(const char *s, size_t n)
 {
 	static const char *const words[] = { "nan", "inf", "infinity" };
-	size_t i, w;
+	size_t w;
 
 	if (n && s[0] && strchr("+-.0123456789", s[0]))
 		return 1;
-	for (w = 0; w < sizeof words / sizeof *words; w++) {
-		if (strlen(words[w]) != n)
-			continue;
-		for (i = 0; i < n && (s[i] | 0x20) == words[w][i]; i++)
-			;
-		if (i == n)
+	for (w = 0; w < sizeof words / sizeof *words; w++)
+		if (strlen(words[w]) == n && !strncasecmp(s, words[w], n))
 			return 1;
-	}
 	return 0;
 }
 
