@@ -58,6 +58,15 @@ is_space(char c)
 	return is_blank(c) || c == '\n';
 }
 
+/* The index of the first non-space at or after s[i], or n. */
+static size_t
+skip_spaces(const char *s, size_t i, size_t n)
+{
+	while (i < n && is_space(s[i]))
+		i++;
+	return i;
+}
+
 static int
 is_digit(char c)
 {
@@ -97,19 +106,16 @@ digits_parse(const char *s, size_t n, long long *val)
 int
 metric_first_int(const char *s, size_t n, long long *val)
 {
-	size_t i = 0, b, e;
+	size_t i = skip_spaces(s, 0, n), b;
 
-	while (i < n && is_space(s[i]))
-		i++;
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		return i + 1 < n && is_digit(s[i + 1]) ? METRIC_EBAD : METRIC_ENONE;
 	if (i == n || !is_digit(s[i]))
 		return METRIC_ENONE;
 	for (b = i; i < n && is_digit(s[i]); i++)
 		;
-	for (e = i; e < n; e++)
-		if (!is_space(s[e]))
-			return METRIC_EBAD;
+	if (skip_spaces(s, i, n) != n)
+		return METRIC_EBAD;
 	return digits_parse(s + b, i - b, val);
 }
 
@@ -428,12 +434,10 @@ named_json(const char *s, size_t n, const char *name, size_t nl, long long *val)
 int
 metric_named(const char *s, size_t n, const char *name, long long *val)
 {
-	size_t i = 0, nl = name ? strlen(name) : 0;
+	size_t i = skip_spaces(s, 0, n), nl = name ? strlen(name) : 0;
 
 	if (nl == 0)
 		return METRIC_ENOTFOUND;
-	while (i < n && is_space(s[i]))
-		i++;
 	if (i < n && (s[i] == '{' || s[i] == '['))
 		return named_json(s, n, name, nl, val);
 	return named_lines(s, n, name, nl, val);
@@ -618,8 +622,7 @@ tcp_gap(const char *s, size_t n, size_t *i)
 {
 	if (*i >= n || !is_blank(s[*i]))
 		return -1;
-	while (*i < n && is_blank(s[*i]))
-		(*i)++;
+	*i = skip_blanks(s, *i, n);
 	return 0;
 }
 
@@ -629,11 +632,9 @@ tcp_line_match(const char *line, size_t n, const unsigned char *addr16, unsigned
 	unsigned char la[16], ra[16];
 	unsigned lport, rport;
 	uint32_t st;
-	size_t i = 0;
+	size_t i = skip_blanks(line, 0, n);
 	int lw;
 
-	while (i < n && is_blank(line[i]))
-		i++;
 	if (i == n || !is_digit(line[i]))
 		return -1;
 	while (i < n && is_digit(line[i]))
