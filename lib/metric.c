@@ -73,6 +73,15 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* The index of the first non-digit at or after s[i], or n. */
+static size_t
+skip_digits(const char *s, size_t i, size_t n)
+{
+	while (i < n && is_digit(s[i]))
+		i++;
+	return i;
+}
+
 /* *v = *v * 10 + d; -1 (v untouched) when that passes LLONG_MAX. */
 static int
 acc_digit(long long *v, int d)
@@ -112,8 +121,8 @@ metric_first_int(const char *s, size_t n, long long *val)
 		return i + 1 < n && is_digit(s[i + 1]) ? METRIC_EBAD : METRIC_ENONE;
 	if (i == n || !is_digit(s[i]))
 		return METRIC_ENONE;
-	for (b = i; i < n && is_digit(s[i]); i++)
-		;
+	b = i;
+	i = skip_digits(s, i, n);
 	if (skip_spaces(s, i, n) != n)
 		return METRIC_EBAD;
 	return digits_parse(s + b, i - b, val);
@@ -172,14 +181,12 @@ dec_parse(const char *s, size_t n, int json, struct dec *d)
 
 	if (i < n && (s[i] == '-' || (!json && s[i] == '+')))
 		neg = s[i++] == '-';
-	for (ib = i; i < n && is_digit(s[i]); i++)
-		;
-	ie = fb = fe = i;
+	ib = i;
+	ie = fb = fe = i = skip_digits(s, i, n);
 	if (i < n && s[i] == '.') {
 		dot = 1;
-		for (fb = ++i; i < n && is_digit(s[i]); i++)
-			;
-		fe = i;
+		fb = ++i;
+		fe = i = skip_digits(s, i, n);
 	}
 	if (ie == ib && fe == fb)
 		return METRIC_EBAD;
@@ -637,8 +644,7 @@ tcp_line_match(const char *line, size_t n, const unsigned char *addr16, unsigned
 
 	if (i == n || !is_digit(line[i]))
 		return -1;
-	while (i < n && is_digit(line[i]))
-		i++;
+	i = skip_digits(line, i, n);
 	if (i == n || line[i++] != ':' || tcp_gap(line, n, &i))
 		return -1;
 	if ((lw = tcp_addr_field(line, n, &i, la, &lport)) < 0 || tcp_gap(line, n, &i))
