@@ -27,6 +27,7 @@ base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+/* The applet called name; exits 127 when there is none. */
 static const struct applet *
 applet_find(const char *name)
 {
@@ -35,7 +36,7 @@ applet_find(const char *name)
 	for (a = applets; *a; a++)
 		if (!strcmp((*a)->name, name))
 			return *a;
-	return 0;
+	die(EX_NOAPPLET, "applet not found: %s", name);
 }
 
 static void
@@ -106,7 +107,6 @@ static int
 drainbox_main(int argc, char **argv)
 {
 	const struct applet *const *a;
-	const struct applet *ap;
 
 	if (argc < 2) {
 		drainbox_help();
@@ -126,15 +126,11 @@ drainbox_main(int argc, char **argv)
 			drainbox_help();
 			return EX_OK;
 		}
-		if (!(ap = applet_find(argv[2])))
-			die(EX_NOAPPLET, "applet not found: %s", argv[2]);
-		help_print(ap);
+		help_print(applet_find(argv[2]));
 		return EX_OK;
 	}
 	if (!strcmp(argv[1], "--options") && argc == 3) {
-		if (!(ap = applet_find(argv[2])))
-			die(EX_NOAPPLET, "applet not found: %s", argv[2]);
-		options_dump(ap);
+		options_dump(applet_find(argv[2]));
 		return EX_OK;
 	}
 	if (!strcmp(argv[1], "--install")) {
@@ -177,8 +173,7 @@ main(int argc, char **argv)
 		argv++;
 		name = argv[0];
 	}
-	if (!(a = applet_find(name)))
-		die(EX_NOAPPLET, "applet not found: %s", name);
+	a = applet_find(name);
 	log_init(a->name);
 	return finish(a->main(argc, argv));
 }

@@ -8,17 +8,18 @@
 
 #include "lib/lib.h"
 
+/* The milliseconds of one unit u, "" being seconds; 0 for no unit. */
 static int64_t
 unit_ms(const char *u)
 {
-	if (!*u || !strcmp(u, "s"))
-		return 1000;
-	if (!strcmp(u, "ms"))
-		return 1;
-	if (!strcmp(u, "m"))
-		return 60000;
-	if (!strcmp(u, "h"))
-		return 3600000;
+	static const struct { char name[3]; int32_t ms; } units[] = {
+		{ "", 1000 }, { "s", 1000 }, { "ms", 1 }, { "m", 60000 }, { "h", 3600000 }
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(u, units[i].name))
+			return units[i].ms;
 	return 0;
 }
 

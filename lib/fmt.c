@@ -193,6 +193,7 @@ fmt_sn(char *buf, size_t size, const char *fmt, ...)
 }
 
 /* stdout: a buffer flushed when full and by out_flush(). */
+#define OUT_LINE 1024	/* the most one out() call formats, NUL included */
 static char obuf[4096];
 static size_t olen;
 static int oerr;
@@ -234,17 +235,14 @@ out_flush(void)
 void
 out(const char *fmt, ...)
 {
-	char line[1024];
 	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
-	n = fmt_vsn(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if ((size_t)n >= sizeof(line))
-		n = sizeof(line) - 1;
-	if (olen + (size_t)n > sizeof(obuf))
+	/* formatted straight into obuf, room for the longest line made first */
+	if (sizeof(obuf) - olen < OUT_LINE)
 		out_flush();
-	memcpy(obuf + olen, line, (size_t)n);
-	olen += (size_t)n;
+	va_start(ap, fmt);
+	n = fmt_vsn(obuf + olen, OUT_LINE, fmt, ap);
+	va_end(ap);
+	olen += (size_t)n < OUT_LINE ? (size_t)n : OUT_LINE - 1;
 }

@@ -47,11 +47,12 @@ const struct opt load_opts[] = {
 
 /* ---- options ------------------------------------------------------------- */
 
+/* Keeps the first bad value's "OPTION: VALUE: WHY" for load_check(). */
 static int
-load_bad(struct load_cfg *cfg, const char *fmt, const char *a, const char *b)
+load_bad(struct load_cfg *cfg, const char *opt, const char *arg, const char *why)
 {
 	if (!cfg->err) {
-		fmt_sn(cfg->errbuf, sizeof(cfg->errbuf), fmt, a, b);
+		fmt_sn(cfg->errbuf, sizeof(cfg->errbuf), "%s: %s: %s", opt, arg, why);
 		cfg->err = cfg->errbuf;
 	}
 	return 1;
@@ -66,7 +67,7 @@ load_opt_url(struct load_cfg *cfg, const char *arg)
 	cfg->nsources++;
 	cfg->url_text = url_mask(arg, cfg->url_shown, sizeof(cfg->url_shown));
 	if ((e = url_parse(arg, &cfg->url)) < 0)
-		return load_bad(cfg, "-u: %s: %s", cfg->url_text, net_strerror(e));
+		return load_bad(cfg, "-u", cfg->url_text, net_strerror(e));
 	return 1;
 }
 
@@ -83,7 +84,7 @@ load_opt_tcp(struct load_cfg *cfg, const char *arg)
 	cfg->nsources++;
 	cfg->tcp_spec = arg;
 	if (num_parse(p, 1, 65535, &port))
-		return load_bad(cfg, "--tcp: %s: %s", arg, "bad port (want [ADDR:]PORT)");
+		return load_bad(cfg, "--tcp", arg, "bad port (want [ADDR:]PORT)");
 	cfg->tcp_port = (unsigned)port;
 	cfg->tcp_addr[0] = 0;
 	if (!colon)
@@ -92,12 +93,12 @@ load_opt_tcp(struct load_cfg *cfg, const char *arg)
 	if (n >= 2 && arg[0] == '[' && arg[n - 1] == ']')
 		arg++, n -= 2;
 	if (n == 0 || n >= sizeof(cfg->tcp_addr))
-		return load_bad(cfg, "--tcp: %s: %s", cfg->tcp_spec, "bad address");
+		return load_bad(cfg, "--tcp", cfg->tcp_spec, "bad address");
 	memcpy(cfg->tcp_addr, arg, n);
 	cfg->tcp_addr[n] = 0;
 	if (inet_pton(AF_INET, cfg->tcp_addr, ip) != 1 &&
 	    inet_pton(AF_INET6, cfg->tcp_addr, ip) != 1)
-		return load_bad(cfg, "--tcp: %s: %s", cfg->tcp_spec,
+		return load_bad(cfg, "--tcp", cfg->tcp_spec,
 				"not an IP address");
 	return 1;
 }
@@ -126,16 +127,16 @@ load_opt_haproxy(struct load_cfg *cfg, const char *arg)
 	cfg->source = LOAD_HAPROXY;
 	cfg->nsources++;
 	if (!comma || !(slash = strchr(comma, '/')))
-		return load_bad(cfg, "--load-haproxy: %s: %s", arg,
+		return load_bad(cfg, "--load-haproxy", arg,
 				"want SOCKET,BACKEND/SERVER");
 	n = (size_t)(comma - arg);
 	if (n == 0 || n >= LOAD_MAX_SPEC)
-		return load_bad(cfg, "--load-haproxy: %s: %s", arg, "bad SOCKET");
+		return load_bad(cfg, "--load-haproxy", arg, "bad SOCKET");
 	memcpy(cfg->hap_sock, arg, n);
 	cfg->hap_sock[n] = 0;
 	n = (size_t)(slash - comma - 1);
 	if (!load_name_ok(comma + 1, n) || !load_name_ok(slash + 1, strlen(slash + 1)))
-		return load_bad(cfg, "--load-haproxy: %s: %s", arg,
+		return load_bad(cfg, "--load-haproxy", arg,
 				"bad BACKEND/SERVER name");
 	memcpy(cfg->hap_backend, comma + 1, n);
 	cfg->hap_backend[n] = 0;
@@ -151,25 +152,23 @@ load_opt(struct load_cfg *cfg, const struct optstate *o, int id)
 	case OPT_TCP: return load_opt_tcp(cfg, o->arg);
 	case OPT_HAPROXY: return load_opt_haproxy(cfg, o->arg);
 	case OPT_METRIC:
-		cfg->metric = o->arg;
-		if (!*o->arg)
-			return load_bad(cfg, "--metric: %s%s", "empty name", "");
+		cfg->metric = o->arg;	/* not empty: opt_take() refuses that */
 		return 1;
 	case 'm': cfg->max = o->num; return 1;
 	case OPT_STABLE:
 		cfg->stable = o->num;
 		if (o->num < 1 || o->num > 1000000)
-			return load_bad(cfg, "--stable: %s: %s", o->arg, "want 1 or more");
+			return load_bad(cfg, "--stable", o->arg, "want 1 or more");
 		return 1;
 	case 'i':
 		cfg->interval_ms = o->ms;
 		if (o->ms <= 0)
-			return load_bad(cfg, "--interval: %s: %s", o->arg, "want more than 0");
+			return load_bad(cfg, "--interval", o->arg, "want more than 0");
 		return 1;
 	case 't':
 		cfg->timeout_ms = o->ms;
 		if (o->ms <= 0)
-			return load_bad(cfg, "--timeout: %s: %s", o->arg, "want more than 0");
+			return load_bad(cfg, "--timeout", o->arg, "want more than 0");
 		return 1;
 	case OPT_GONE: cfg->gone_is_idle = 1; return 1;
 	}

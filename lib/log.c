@@ -21,16 +21,11 @@ static int log_journal;
 static int
 journal_matches(const char *s, const struct stat *st)
 {
-	unsigned long long dev = 0, ino = 0;
-	int digits = 0;
+	const char *end = s + strlen(s);
+	unsigned long long dev, ino;
 
-	for (; *s >= '0' && *s <= '9'; s++, digits++)
-		dev = dev * 10 + (unsigned)(*s - '0');
-	if (!digits || digits > 19 || *s++ != ':')
-		return 0;
-	for (digits = 0; *s >= '0' && *s <= '9'; s++, digits++)
-		ino = ino * 10 + (unsigned)(*s - '0');
-	if (!digits || digits > 19 || *s)
+	if (num_field(&s, end, &dev) || *s++ != ':' || num_field(&s, end, &ino) ||
+	    s != end)
 		return 0;
 	return dev == (unsigned long long)st->st_dev &&
 	       ino == (unsigned long long)st->st_ino;

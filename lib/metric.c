@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "lib/lib.h"
@@ -57,10 +58,28 @@ is_space(char c)
 	return is_blank(c) || c == '\n';
 }
 
+/* The index of the first non-space at or after s[i], or n. */
+static size_t
+skip_spaces(const char *s, size_t i, size_t n)
+{
+	while (i < n && is_space(s[i]))
+		i++;
+	return i;
+}
+
 static int
 is_digit(char c)
 {
 	return c >= '0' && c <= '9';
+}
+
+/* The index of the first non-digit at or after s[i], or n. */
+static size_t
+skip_digits(const char *s, size_t i, size_t n)
+{
+	while (i < n && is_digit(s[i]))
+		i++;
+	return i;
 }
 
 /* *v = *v * 10 + d; -1 (v untouched) when that passes LLONG_MAX. */
@@ -96,54 +115,57 @@ digits_parse(const char *s, size_t n, long long *val)
 int
 metric_first_int(const char *s, size_t n, long long *val)
 {
-	size_t i = 0, b, e;
+	size_t i = skip_spaces(s, 0, n), b;
 
-	while (i < n && is_space(s[i]))
-		i++;
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		return i + 1 < n && is_digit(s[i + 1]) ? METRIC_EBAD : METRIC_ENONE;
 	if (i == n || !is_digit(s[i]))
 		return METRIC_ENONE;
-	for (b = i; i < n && is_digit(s[i]); i++)
-		;
-	for (e = i; e < n; e++)
-		if (!is_space(s[e]))
-			return METRIC_EBAD;
+	b = i;
+	i = skip_digits(s, i, n);
+	if (skip_spaces(s, i, n) != n)
+		return METRIC_EBAD;
 	return digits_parse(s + b, i - b, val);
 }
 
-/* The k-th significant digit of a mantissa split in [ib,ie) . [fb,fe). */
+/* The value of the mantissa digits in [m, end) (a '.' among them is
+ * skipped) with the decimal point after the first p of them (p may be
+ * below 0 or past the end): the integer part, 9 fraction digits, and the
+ * rest rounding those up. A negative value that is not zero is METRIC_EBAD. */
 static int
-dec_digit(const char *s, size_t ib, size_t ie, size_t fb, long long k)
+dec_value(const char *m, const char *end, long long p, int neg, struct dec *d)
 {
-	size_t ni = ie - ib;
+	long long k = 0, ip = 0, nano = 0, digit, f;
+	int nonzero = 0, over = 0, rest = 0;
 
-	return ((size_t)k < ni ? s[ib + k] : s[fb + (size_t)k - ni]) - '0';
-}
-
-/* The value of mantissa digits D (len digits, the first one non-zero,
- * starting at significant index k0) with the point after p of them. */
-static int
-dec_value(const char *s, size_t ib, size_t ie, size_t fb, long long k0, long long len,
-	  long long p, struct dec *d)
-{
-	long long j, ip = 0, nano = 0;
-
-	if (p > 19)
-		return METRIC_EOVERFLOW;	/* >= 10^19 > LLONG_MAX */
-	for (j = 0; j < p; j++)
-		if (acc_digit(&ip, j < len ? dec_digit(s, ib, ie, fb, k0 + j) : 0))
-			return METRIC_EOVERFLOW;
-	for (j = p; j < p + 9; j++)
-		nano = nano * 10 + (j >= 0 && j < len ? dec_digit(s, ib, ie, fb, k0 + j) : 0);
-	for (j = p + 9 < 0 ? 0 : p + 9; j < len; j++) {
-		if (dec_digit(s, ib, ie, fb, k0 + j)) {
-			nano++;	/* round the rest up; NANO itself is fine */
-			break;
+	for (; m < end; m++) {
+		if (*m == '.')
+			continue;
+		digit = *m - '0';
+		nonzero |= digit != 0;
+		if (k < p) {
+			over |= acc_digit(&ip, (int)digit);
+		} else if (k - p < 9) {
+			for (f = k - p; f < 8; f++)
+				digit *= 10;	/* fraction place k - p */
+			nano += digit;
+		} else {
+			rest |= digit != 0;
 		}
+		k++;
 	}
+	if (!nonzero) {
+		d->ip = d->nano = 0;	/* zero, "-0" included */
+		return 0;
+	}
+	if (neg)
+		return METRIC_EBAD;
+	for (; k < p && !over; k++)	/* trailing zeros: "5e3" */
+		over |= acc_digit(&ip, 0);
+	if (over)
+		return METRIC_EOVERFLOW;
 	d->ip = ip;
-	d->nano = nano;
+	d->nano = nano + rest;	/* round the rest up; NANO itself is fine */
 	return 0;
 }
 
@@ -154,19 +176,17 @@ static int
 dec_parse(const char *s, size_t n, int json, struct dec *d)
 {
 	size_t i = 0, ib, ie, fb, fe;
-	long long exp = 0, k = 0, len;
+	long long exp = 0;
 	int neg = 0, eneg = 0, dot = 0;
 
 	if (i < n && (s[i] == '-' || (!json && s[i] == '+')))
 		neg = s[i++] == '-';
-	for (ib = i; i < n && is_digit(s[i]); i++)
-		;
-	ie = fb = fe = i;
+	ib = i;
+	ie = fb = fe = i = skip_digits(s, i, n);
 	if (i < n && s[i] == '.') {
 		dot = 1;
-		for (fb = ++i; i < n && is_digit(s[i]); i++)
-			;
-		fe = i;
+		fb = ++i;
+		fe = i = skip_digits(s, i, n);
 	}
 	if (ie == ib && fe == fb)
 		return METRIC_EBAD;
@@ -183,17 +203,7 @@ dec_parse(const char *s, size_t n, int json, struct dec *d)
 	}
 	if (i != n)
 		return METRIC_EBAD;
-	len = (long long)(ie - ib + fe - fb);
-	while (k < len && dec_digit(s, ib, ie, fb, k) == 0)
-		k++;
-	if (k == len) {
-		d->ip = d->nano = 0;	/* zero, "-0" included */
-		return 0;
-	}
-	if (neg)
-		return METRIC_EBAD;
-	return dec_value(s, ib, ie, fb, k, len - k,
-			 (long long)(ie - ib) + (eneg ? -exp : exp) - k, d);
+	return dec_value(s + ib, s + fe, (long long)(ie - ib) + (eneg ? -exp : exp), neg, d);
 }
 
 /* sum += d; METRIC_EOVERFLOW past LLONG_MAX. */
@@ -267,18 +277,13 @@ static int
 prom_numberish(const char *s, size_t n)
 {
 	static const char *const words[] = { "nan", "inf", "infinity" };
-	size_t i, w;
+	size_t w;
 
 	if (n && s[0] && strchr("+-.0123456789", s[0]))
 		return 1;
-	for (w = 0; w < sizeof words / sizeof *words; w++) {
-		if (strlen(words[w]) != n)
-			continue;
-		for (i = 0; i < n && (s[i] | 0x20) == words[w][i]; i++)
-			;
-		if (i == n)
+	for (w = 0; w < sizeof words / sizeof *words; w++)
+		if (strlen(words[w]) == n && !strncasecmp(s, words[w], n))
 			return 1;
-	}
 	return 0;
 }
 
@@ -436,12 +441,10 @@ named_json(const char *s, size_t n, const char *name, size_t nl, long long *val)
 int
 metric_named(const char *s, size_t n, const char *name, long long *val)
 {
-	size_t i = 0, nl = name ? strlen(name) : 0;
+	size_t i = skip_spaces(s, 0, n), nl = name ? strlen(name) : 0;
 
 	if (nl == 0)
 		return METRIC_ENOTFOUND;
-	while (i < n && is_space(s[i]))
-		i++;
 	if (i < n && (s[i] == '{' || s[i] == '['))
 		return named_json(s, n, name, nl, val);
 	return named_lines(s, n, name, nl, val);
@@ -583,31 +586,40 @@ hex_take(const char *s, size_t n, size_t *i, int digits, uint32_t *v)
 	return 0;
 }
 
+/* addr as ::ffff:a.b.c.d, from the 4 bytes at v4. */
+static void
+v4_mapped(unsigned char addr[16], const void *v4)
+{
+	memset(addr, 0, 10);
+	addr[10] = addr[11] = 0xff;
+	memcpy(addr + 12, v4, 4);
+}
+
 /* "HEX:PORT" at s[*i]: 8 hex digits (IPv4, stored v4-mapped) or 32 (IPv6),
  * each group of 8 a host-order 32-bit word. Returns the number of words
  * (1 or 4), or -1. */
 static int
 tcp_addr_field(const char *s, size_t n, size_t *i, unsigned char addr[16], unsigned *port)
 {
-	size_t k;
-	uint32_t w;
-	int words, j;
+	uint32_t w[4];
+	size_t j;
+	int words;
 
-	for (k = *i; k < n && hex_digit((unsigned char)s[k]) >= 0; k++)
-		;
-	if (k - *i != 8 && k - *i != 32)
-		return -1;
-	words = k - *i == 8 ? 1 : 4;
-	memset(addr, 0, 16);
-	if (words == 1)
-		addr[10] = addr[11] = 0xff;
-	for (j = 0; j < words; j++) {
-		hex_take(s, n, i, 8, &w);
-		memcpy(addr + (words == 1 ? 12 : 4 * j), &w, 4);
+	for (words = 0; words < 4; words++) {
+		j = *i;
+		if (hex_take(s, n, &j, 8, &w[words]))
+			break;
+		*i = j;
 	}
-	if (*i >= n || s[(*i)++] != ':' || hex_take(s, n, i, 4, &w))
+	if (words == 1)
+		v4_mapped(addr, w);
+	else if (words == 4)
+		memcpy(addr, w, 16);
+	else
 		return -1;
-	*port = w;
+	if (*i >= n || s[(*i)++] != ':' || hex_take(s, n, i, 4, &w[0]))
+		return -1;
+	*port = w[0];
 	return words;
 }
 
@@ -617,8 +629,7 @@ tcp_gap(const char *s, size_t n, size_t *i)
 {
 	if (*i >= n || !is_blank(s[*i]))
 		return -1;
-	while (*i < n && is_blank(s[*i]))
-		(*i)++;
+	*i = skip_blanks(s, *i, n);
 	return 0;
 }
 
@@ -628,15 +639,12 @@ tcp_line_match(const char *line, size_t n, const unsigned char *addr16, unsigned
 	unsigned char la[16], ra[16];
 	unsigned lport, rport;
 	uint32_t st;
-	size_t i = 0;
+	size_t i = skip_blanks(line, 0, n);
 	int lw;
 
-	while (i < n && is_blank(line[i]))
-		i++;
 	if (i == n || !is_digit(line[i]))
 		return -1;
-	while (i < n && is_digit(line[i]))
-		i++;
+	i = skip_digits(line, i, n);
 	if (i == n || line[i++] != ':' || tcp_gap(line, n, &i))
 		return -1;
 	if ((lw = tcp_addr_field(line, n, &i, la, &lport)) < 0 || tcp_gap(line, n, &i))
@@ -658,6 +666,7 @@ tcp_addr_parse(const char *s, unsigned char a[16], int *any)
 	char tmp[INET6_ADDRSTRLEN + 1];
 	size_t n = strlen(s);
 	struct in_addr a4;
+	unsigned char any4[16];
 
 	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
 		s++;
@@ -667,15 +676,12 @@ tcp_addr_parse(const char *s, unsigned char a[16], int *any)
 		return METRIC_EBAD;
 	memcpy(tmp, s, n);
 	tmp[n] = 0;
-	if (inet_pton(AF_INET, tmp, &a4) == 1) {
-		memset(a, 0, 10);
-		a[10] = a[11] = 0xff;
-		memcpy(a + 12, &a4, 4);
-	} else if (inet_pton(AF_INET6, tmp, a) != 1) {
+	if (inet_pton(AF_INET, tmp, &a4) == 1)
+		v4_mapped(a, &a4);
+	else if (inet_pton(AF_INET6, tmp, a) != 1)
 		return METRIC_EBAD;
-	}
-	*any = !memcmp(a, zero, 16) ||
-	       (!memcmp(a, zero, 10) && a[10] == 0xff && a[11] == 0xff && !memcmp(a + 12, zero, 4));
+	v4_mapped(any4, zero);	/* 0.0.0.0 */
+	*any = !memcmp(a, zero, 16) || !memcmp(a, any4, 16);
 	return 0;
 }
 

@@ -82,8 +82,8 @@ find_opt(const struct applet *a, const char *name, size_t len, int shortc)
 
 	for (i = 0; i < APPLET_GROUPS && (g = a->opts[i]); i++)
 		for (p = g; p->name || p->id; p++) {
-			if (name && p->name && strlen(p->name) == len &&
-			    !memcmp(p->name, name, len))
+			if (name && p->name && !strncmp(p->name, name, len) &&
+			    !p->name[len])
 				return p;
 			if (!name && is_short(p->id) && p->id == shortc)
 				return p;
