@@ -692,10 +692,10 @@ ca_is_cert(const char *name)
  * mapping of the bundle's length: an anchor's bytes are parts of its
  * certificate's DER, which, decoded in place, lies within the bundle's
  * text of that object, so the copies never need more. The array grows by
- * doubling with mremap(2), which may move it: nothing points into it.
- * ca_free_anchors() finds both sizes again from the anchors alone: the
- * capacity is the first of 64, 128, 256... to hold n, and the bytes run
- * from the first anchor's DN to the end of the last one's key. */
+ * doubling, copied to a new mapping: nothing points into it. Pages never
+ * touched cost nothing, so neither mapping is cut down to what it holds;
+ * ca_free_anchors() finds both sizes again: the bundle's length, and the
+ * first capacity of 64, 128, 256... to hold n. */
 struct ca_tas {
 	br_x509_trust_anchor *ta;
 	size_t n, cap;
@@ -716,13 +716,12 @@ ca_ta_room(struct ca_tas *t)
 
 	if (t->n < t->cap)
 		return 0;
-	if (!t->cap)
-		p = ca_map(CA_TAS_SIZE(cap));
-	else if ((p = mremap(t->ta, CA_TAS_SIZE(t->cap), CA_TAS_SIZE(cap),
-			     MREMAP_MAYMOVE)) == MAP_FAILED)
-		p = 0;
-	if (!p)
+	if (!(p = ca_map(CA_TAS_SIZE(cap))))
 		return -ENOMEM;
+	if (t->cap) {
+		memcpy(p, t->ta, CA_TAS_SIZE(t->cap));
+		munmap(t->ta, CA_TAS_SIZE(t->cap));
+	}
 	t->ta = p;
 	t->cap = cap;
 	return 0;
@@ -870,25 +869,17 @@ ca_parse_anchors(unsigned char *pem, size_t len, long long now,
 			munmap(t.ta, CA_TAS_SIZE(t.cap));
 		return e;
 	}
-	/* give back what was never touched; shrinking never moves a mapping */
-	mremap(t.bytes, len + 1, (size_t)(t.next - t.bytes), 0);
 	*ta = t.ta;
 	*n = t.n;
 	return 0;
 }
 
 void
-ca_free_anchors(br_x509_trust_anchor *ta, size_t n)
+ca_free_anchors(br_x509_trust_anchor *ta, size_t n, size_t len)
 {
-	const br_x509_pkey *k = &ta[n - 1].pkey;
-	const unsigned char *end;
 	size_t cap = 64;
 
-	if (k->key_type == BR_KEYTYPE_RSA)
-		end = k->key.rsa.e + k->key.rsa.elen;
-	else
-		end = k->key.ec.q + k->key.ec.qlen;
-	munmap(ta[0].dn.data, (size_t)(end - ta[0].dn.data));
+	munmap(ta[0].dn.data, len + 1);
 	while (cap < n)
 		cap *= 2;
 	munmap(ta, CA_TAS_SIZE(cap));

@@ -260,7 +260,7 @@ load(const struct buf *text, size_t *n, unsigned *flags, struct ca_notes *no)
 	e = ca_parse_anchors(copy.b, copy.n, NOW, no, &ta, n);
 	if (e == 0) {
 		*flags = ta[0].flags;
-		ca_free_anchors(ta, *n);
+		ca_free_anchors(ta, *n, copy.n);
 	}
 	return e;
 }
