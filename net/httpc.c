@@ -73,14 +73,11 @@ req_auth(struct reqbuf *b, const char *ui, size_t n)
 	req_str(b, "\r\n");
 }
 
+/* A UNIX socket URL's host is "localhost" (url.c), on the default port. */
 static void
 req_host(struct reqbuf *b, const struct url *u)
 {
 	req_str(b, "Host: ");
-	if (u->sock[0]) {
-		req_str(b, "localhost\r\n");
-		return;
-	}
 	if (u->ipv6)
 		req_str(b, "[");
 	req_str(b, u->host);
