@@ -828,22 +828,27 @@ ca_add_anchor(void *ctx, const char *name, const unsigned char *der, size_t len)
 	return ca_ta_fill(t, &c.subject, &pk, isca);
 }
 
+/* The words of CA_NOTE_WEAKRSA, CA_NOTE_WEAKRSA + 1, ... in the order of
+ * the enum in tls.h. */
+static const char ca_note_words[] =
+	"left out: RSA key under 2048 bits\0"	/* WEAKRSA */
+	"left out: name constraints, which drainbox cannot enforce\0"	/* NAMECONS */
+	"left out: a critical extension drainbox cannot enforce\0"	/* CRITICAL */
+	"left out: extendedKeyUsage excludes TLS servers\0"	/* EKU */
+	"not used as a CA: keyUsage lacks keyCertSign\0"	/* KU */
+	"left out: expired\0"	/* EXPIRED */
+	"left out: not yet valid\0"	/* NOTYET */
+	"left out: malformed validity dates\0"	/* DATES */
+	"left out: its trust settings reject serverAuth\0"	/* REJECT */
+	"left out: its trust settings do not include serverAuth\0"	/* UNTRUSTED */
+	"left out: malformed trust settings";	/* AUX */
+
 const char *
 ca_note_str(int why)
 {
-	switch (why) {
-	case CA_NOTE_WEAKRSA: return "left out: RSA key under 2048 bits";
-	case CA_NOTE_NAMECONS: return "left out: name constraints, which drainbox cannot enforce";
-	case CA_NOTE_CRITICAL: return "left out: a critical extension drainbox cannot enforce";
-	case CA_NOTE_EKU: return "left out: extendedKeyUsage excludes TLS servers";
-	case CA_NOTE_KU: return "not used as a CA: keyUsage lacks keyCertSign";
-	case CA_NOTE_EXPIRED: return "left out: expired";
-	case CA_NOTE_NOTYET: return "left out: not yet valid";
-	case CA_NOTE_DATES: return "left out: malformed validity dates";
-	case CA_NOTE_REJECT: return "left out: its trust settings reject serverAuth";
-	case CA_NOTE_UNTRUSTED: return "left out: its trust settings do not include serverAuth";
-	default: return "left out: malformed trust settings";
-	}
+	if (why < CA_NOTE_WEAKRSA || why > CA_NOTE_AUX)
+		why = CA_NOTE_AUX;
+	return net_word(ca_note_words, (size_t)(why - CA_NOTE_WEAKRSA));
 }
 
 int

@@ -110,8 +110,7 @@ net_num(char *p, unsigned long long n)
 	return p;
 }
 
-/* The i-th word of a NUL-separated blob that has more than i. */
-static const char *
+const char *
 net_word(const char *w, size_t i)
 {
 	while (i-- > 0)
