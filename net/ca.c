@@ -327,11 +327,12 @@ der_cert(const unsigned char *der, size_t len, struct ca_cert *c)
 	return 0;
 }
 
-/* The value (inside the OCTET STRING) of the extension oid, if present.
+/* The value of the extension oid, if present: inside its OCTET STRING, the
+ * value of the element of tag want (each extension's value is one element).
  * Returns 1 found, 0 absent, -1 malformed. */
 static int
 der_ext(const struct der *ext, const unsigned char *oid, size_t oidlen,
-	struct der *val)
+	unsigned want, struct der *val)
 {
 	const unsigned char *p = ext->p, *end = ext->p + ext->len, *q;
 	struct der e, id;
@@ -349,7 +350,9 @@ der_ext(const struct der *ext, const unsigned char *oid, size_t oidlen,
 			return -1;
 		if (tag == 0x01 && der_get(&q, e.p + e.len, &tag, val) < 0)
 			return -1;
-		return tag == 0x04 ? 1 : -1;
+		q = val->p;
+		return tag == 0x04 && der_want(&q, val->p + val->len, want, val) == 0
+		       ? 1 : -1;
 	}
 	return 0;
 }
@@ -452,10 +455,7 @@ der_is_ca(const struct der *ext)
 	const unsigned char *p;
 	struct der v, b;
 
-	if (der_ext(ext, oid_bc, sizeof oid_bc, &v) != 1)
-		return 0;
-	p = v.p;
-	if (der_want(&p, v.p + v.len, 0x30, &v) < 0)
+	if (der_ext(ext, oid_bc, sizeof oid_bc, 0x30, &v) != 1)
 		return 0;
 	p = v.p;
 	return v.len > 0 && der_want(&p, v.p + v.len, 0x01, &b) == 0
@@ -488,15 +488,11 @@ der_oids_server(const struct der *v)
 static int
 der_eku_server(const struct der *ext)
 {
-	const unsigned char *p;
 	struct der v;
 	int r;
 
-	if ((r = der_ext(ext, oid_eku, sizeof oid_eku, &v)) != 1)
+	if ((r = der_ext(ext, oid_eku, sizeof oid_eku, 0x30, &v)) != 1)
 		return r == 0 ? 1 : -1;
-	p = v.p;
-	if (der_want(&p, v.p + v.len, 0x30, &v) < 0)
-		return -1;
 	return der_oids_server(&v);
 }
 
@@ -598,11 +594,10 @@ der_ta_ext(const struct der *ext, int isca)
 	}
 	if ((r = der_eku_server(ext)) <= 0)
 		return r < 0 ? -1 : CA_NOTE_EKU;
-	if (!isca || (r = der_ext(ext, oid_ku, sizeof oid_ku, &v)) == 0)
+	if (!isca || (r = der_ext(ext, oid_ku, sizeof oid_ku, 0x03, &v)) == 0)
 		return 0;
 	/* KeyUsage ::= BIT STRING; keyCertSign is bit 5: 0x04 of the first byte */
-	p = v.p;
-	if (r < 0 || der_want(&p, v.p + v.len, 0x03, &v) < 0 || v.len < 1)
+	if (r < 0 || v.len < 1)
 		return -1;
 	return v.len >= 2 && (v.p[1] & 0x04) ? 0 : CA_NOTE_KU;
 }
@@ -1200,12 +1195,9 @@ ca_ee_has_ip(const unsigned char *der, size_t len, const unsigned char *ip,
 
 	if (der_cert(der, len, &c) < 0)
 		return -1;
-	r = der_ext(&c.ext, oid_san, sizeof oid_san, &v);
+	r = der_ext(&c.ext, oid_san, sizeof oid_san, 0x30, &v);
 	if (r <= 0)
 		return r;
-	p = v.p;
-	if (der_want(&p, v.p + v.len, 0x30, &v) < 0)
-		return -1;
 	p = v.p;
 	end = v.p + v.len;
 	while (p < end) {
