@@ -256,6 +256,15 @@ der_want(const unsigned char **p, const unsigned char *end, unsigned want,
 	return der_get(p, end, &tag, val) < 0 || tag != want ? -1 : 0;
 }
 
+/* The element that makes up the value of v, which must have tag want. */
+static int
+der_in(const struct der *v, unsigned want, struct der *val)
+{
+	const unsigned char *p = v->p;
+
+	return der_want(&p, v->p + v->len, want, val);
+}
+
 static int
 der_is(const struct der *d, const unsigned char *oid, size_t len)
 {
@@ -293,8 +302,7 @@ der_cert(const unsigned char *der, size_t len, struct ca_cert *c)
 	start = v.p + v.len;	/* signatureAlgorithm follows the TBS */
 	if (der_want(&start, end, 0x30, &c->sigalg) < 0)
 		return -1;
-	p = c->sigalg.p;
-	if (der_want(&p, p + c->sigalg.len, 0x06, &c->sigalg) < 0)
+	if (der_in(&c->sigalg, 0x06, &c->sigalg) < 0)
 		return -1;
 	p = v.p;
 	end = v.p + v.len;
@@ -318,8 +326,7 @@ der_cert(const unsigned char *der, size_t len, struct ca_cert *c)
 		if (der_get(&p, end, &tag, &v) < 0)
 			return -1;
 		if (tag == 0xa3) {
-			p = v.p;
-			if (der_want(&p, v.p + v.len, 0x30, &c->ext) < 0)
+			if (der_in(&v, 0x30, &c->ext) < 0)
 				return -1;
 			break;
 		}
@@ -350,9 +357,7 @@ der_ext(const struct der *ext, const unsigned char *oid, size_t oidlen,
 			return -1;
 		if (tag == 0x01 && der_get(&q, e.p + e.len, &tag, val) < 0)
 			return -1;
-		q = val->p;
-		return tag == 0x04 && der_want(&q, val->p + val->len, want, val) == 0
-		       ? 1 : -1;
+		return tag == 0x04 && der_in(val, want, val) == 0 ? 1 : -1;
 	}
 	return 0;
 }
@@ -405,10 +410,10 @@ der_curve(const struct der *oid)
 static int
 der_spki_key(const struct der *spki, br_x509_pkey *pk)
 {
-	const unsigned char *p = spki->p, *end, *q;
+	const unsigned char *p, *end, *q;
 	struct der v, alg, param, bits;
 
-	if (der_want(&p, p + spki->len, 0x30, &v) < 0)
+	if (der_in(spki, 0x30, &v) < 0)
 		return -1;
 	p = v.p;
 	end = v.p + v.len;
@@ -421,8 +426,7 @@ der_spki_key(const struct der *spki, br_x509_pkey *pk)
 	if (der_want(&q, v.p + v.len, 0x06, &alg) < 0)
 		return -1;
 	if (der_is(&alg, oid_rsa, sizeof oid_rsa)) {
-		p = bits.p;
-		if (der_want(&p, bits.p + bits.len, 0x30, &v) < 0)
+		if (der_in(&bits, 0x30, &v) < 0)
 			return -1;
 		p = v.p;
 		end = v.p + v.len;
@@ -452,13 +456,11 @@ der_spki_key(const struct der *spki, br_x509_pkey *pk)
 static int
 der_is_ca(const struct der *ext)
 {
-	const unsigned char *p;
 	struct der v, b;
 
 	if (der_ext(ext, oid_bc, sizeof oid_bc, 0x30, &v) != 1)
 		return 0;
-	p = v.p;
-	return v.len > 0 && der_want(&p, v.p + v.len, 0x01, &b) == 0
+	return v.len > 0 && der_in(&v, 0x01, &b) == 0
 	       && b.len == 1 && b.p[0] != 0;
 }
 
@@ -547,11 +549,11 @@ der_time(const unsigned char **p, const unsigned char *end, long long *t)
 static int
 der_dates(const struct der *val, long long now)
 {
-	const unsigned char *p = val->p, *end;
+	const unsigned char *p, *end;
 	struct der v;
 	long long from, to;
 
-	if (der_want(&p, val->p + val->len, 0x30, &v) < 0)
+	if (der_in(val, 0x30, &v) < 0)
 		return CA_NOTE_DATES;
 	p = v.p;
 	end = v.p + v.len;
@@ -609,19 +611,18 @@ der_ta_ext(const struct der *ext, int isca)
 static void
 der_cn(const struct der *dn, char *cn, size_t size)
 {
-	const unsigned char *p = dn->p, *end, *q, *r;
+	const unsigned char *p, *end, *r;
 	struct der name, set, atv, id, val, best = { 0, 0 };
 	unsigned tag, rank, top = 0;
 	size_t i;
 
 	cn[0] = 0;
-	if (der_want(&p, dn->p + dn->len, 0x30, &name) < 0)
+	if (der_in(dn, 0x30, &name) < 0)
 		return;
 	for (p = name.p, end = name.p + name.len; p < end; ) {
 		if (der_want(&p, end, 0x31, &set) < 0)
 			return;
-		q = set.p;
-		if (der_want(&q, set.p + set.len, 0x30, &atv) < 0)
+		if (der_in(&set, 0x30, &atv) < 0)
 			return;
 		r = atv.p;
 		if (der_want(&r, atv.p + atv.len, 0x06, &id) < 0
@@ -1012,7 +1013,7 @@ key_rsa(const struct der *seq, struct ca_key *k)
 static int
 key_ec(const struct der *seq, int curve, struct ca_key *k)
 {
-	const unsigned char *p = seq->p, *end = seq->p + seq->len, *q;
+	const unsigned char *p = seq->p, *end = seq->p + seq->len;
 	struct der ver, x, ctx, oid;
 	unsigned tag;
 
@@ -1020,8 +1021,7 @@ key_ec(const struct der *seq, int curve, struct ca_key *k)
 	    der_want(&p, end, 0x04, &x) < 0 || x.len == 0)
 		return -1;
 	if (p < end && der_get(&p, end, &tag, &ctx) == 0 && tag == 0xa0) {
-		q = ctx.p;
-		if (der_want(&q, ctx.p + ctx.len, 0x06, &oid) < 0)
+		if (der_in(&ctx, 0x06, &oid) < 0)
 			return -1;
 		curve = der_curve(&oid);
 	}
@@ -1039,16 +1039,15 @@ key_ec(const struct der *seq, int curve, struct ca_key *k)
 static int
 key_pkcs8(const struct der *seq, struct ca_key *k)
 {
-	const unsigned char *p = seq->p, *end = seq->p + seq->len, *q, *r;
+	const unsigned char *p = seq->p, *end = seq->p + seq->len, *q;
 	struct der ver, alg, oid, param, inner, key;
 
 	if (der_uint(&p, end, &ver) < 0 || ver.len != 1 || ver.p[0] > 1 ||
 	    der_want(&p, end, 0x30, &alg) < 0 || der_want(&p, end, 0x04, &inner) < 0)
 		return -1;
 	q = alg.p;
-	r = inner.p;
 	if (der_want(&q, alg.p + alg.len, 0x06, &oid) < 0 ||
-	    der_want(&r, inner.p + inner.len, 0x30, &key) < 0)
+	    der_in(&inner, 0x30, &key) < 0)
 		return -1;
 	if (der_is(&oid, oid_rsa, sizeof oid_rsa))
 		return key_rsa(&key, k);
