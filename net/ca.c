@@ -256,6 +256,15 @@ der_want(const unsigned char **p, const unsigned char *end, unsigned want,
 	return der_get(p, end, &tag, val) < 0 || tag != want ? -1 : 0;
 }
 
+/* The element that makes up the value of v, which must have tag want. */
+static int
+der_in(const struct der *v, unsigned want, struct der *val)
+{
+	const unsigned char *p = v->p;
+
+	return der_want(&p, v->p + v->len, want, val);
+}
+
 static int
 der_is(const struct der *d, const unsigned char *oid, size_t len)
 {
@@ -293,8 +302,7 @@ der_cert(const unsigned char *der, size_t len, struct ca_cert *c)
 	start = v.p + v.len;	/* signatureAlgorithm follows the TBS */
 	if (der_want(&start, end, 0x30, &c->sigalg) < 0)
 		return -1;
-	p = c->sigalg.p;
-	if (der_want(&p, p + c->sigalg.len, 0x06, &c->sigalg) < 0)
+	if (der_in(&c->sigalg, 0x06, &c->sigalg) < 0)
 		return -1;
 	p = v.p;
 	end = v.p + v.len;
@@ -318,8 +326,7 @@ der_cert(const unsigned char *der, size_t len, struct ca_cert *c)
 		if (der_get(&p, end, &tag, &v) < 0)
 			return -1;
 		if (tag == 0xa3) {
-			p = v.p;
-			if (der_want(&p, v.p + v.len, 0x30, &c->ext) < 0)
+			if (der_in(&v, 0x30, &c->ext) < 0)
 				return -1;
 			break;
 		}
@@ -327,11 +334,12 @@ der_cert(const unsigned char *der, size_t len, struct ca_cert *c)
 	return 0;
 }
 
-/* The value (inside the OCTET STRING) of the extension oid, if present.
+/* The value of the extension oid, if present: inside its OCTET STRING, the
+ * value of the element of tag want (each extension's value is one element).
  * Returns 1 found, 0 absent, -1 malformed. */
 static int
 der_ext(const struct der *ext, const unsigned char *oid, size_t oidlen,
-	struct der *val)
+	unsigned want, struct der *val)
 {
 	const unsigned char *p = ext->p, *end = ext->p + ext->len, *q;
 	struct der e, id;
@@ -349,7 +357,7 @@ der_ext(const struct der *ext, const unsigned char *oid, size_t oidlen,
 			return -1;
 		if (tag == 0x01 && der_get(&q, e.p + e.len, &tag, val) < 0)
 			return -1;
-		return tag == 0x04 ? 1 : -1;
+		return tag == 0x04 && der_in(val, want, val) == 0 ? 1 : -1;
 	}
 	return 0;
 }
@@ -402,10 +410,10 @@ der_curve(const struct der *oid)
 static int
 der_spki_key(const struct der *spki, br_x509_pkey *pk)
 {
-	const unsigned char *p = spki->p, *end, *q;
+	const unsigned char *p, *end, *q;
 	struct der v, alg, param, bits;
 
-	if (der_want(&p, p + spki->len, 0x30, &v) < 0)
+	if (der_in(spki, 0x30, &v) < 0)
 		return -1;
 	p = v.p;
 	end = v.p + v.len;
@@ -418,8 +426,7 @@ der_spki_key(const struct der *spki, br_x509_pkey *pk)
 	if (der_want(&q, v.p + v.len, 0x06, &alg) < 0)
 		return -1;
 	if (der_is(&alg, oid_rsa, sizeof oid_rsa)) {
-		p = bits.p;
-		if (der_want(&p, bits.p + bits.len, 0x30, &v) < 0)
+		if (der_in(&bits, 0x30, &v) < 0)
 			return -1;
 		p = v.p;
 		end = v.p + v.len;
@@ -449,16 +456,11 @@ der_spki_key(const struct der *spki, br_x509_pkey *pk)
 static int
 der_is_ca(const struct der *ext)
 {
-	const unsigned char *p;
 	struct der v, b;
 
-	if (der_ext(ext, oid_bc, sizeof oid_bc, &v) != 1)
+	if (der_ext(ext, oid_bc, sizeof oid_bc, 0x30, &v) != 1)
 		return 0;
-	p = v.p;
-	if (der_want(&p, v.p + v.len, 0x30, &v) < 0)
-		return 0;
-	p = v.p;
-	return v.len > 0 && der_want(&p, v.p + v.len, 0x01, &b) == 0
+	return v.len > 0 && der_in(&v, 0x01, &b) == 0
 	       && b.len == 1 && b.p[0] != 0;
 }
 
@@ -488,15 +490,11 @@ der_oids_server(const struct der *v)
 static int
 der_eku_server(const struct der *ext)
 {
-	const unsigned char *p;
 	struct der v;
 	int r;
 
-	if ((r = der_ext(ext, oid_eku, sizeof oid_eku, &v)) != 1)
+	if ((r = der_ext(ext, oid_eku, sizeof oid_eku, 0x30, &v)) != 1)
 		return r == 0 ? 1 : -1;
-	p = v.p;
-	if (der_want(&p, v.p + v.len, 0x30, &v) < 0)
-		return -1;
 	return der_oids_server(&v);
 }
 
@@ -551,11 +549,11 @@ der_time(const unsigned char **p, const unsigned char *end, long long *t)
 static int
 der_dates(const struct der *val, long long now)
 {
-	const unsigned char *p = val->p, *end;
+	const unsigned char *p, *end;
 	struct der v;
 	long long from, to;
 
-	if (der_want(&p, val->p + val->len, 0x30, &v) < 0)
+	if (der_in(val, 0x30, &v) < 0)
 		return CA_NOTE_DATES;
 	p = v.p;
 	end = v.p + v.len;
@@ -598,11 +596,10 @@ der_ta_ext(const struct der *ext, int isca)
 	}
 	if ((r = der_eku_server(ext)) <= 0)
 		return r < 0 ? -1 : CA_NOTE_EKU;
-	if (!isca || (r = der_ext(ext, oid_ku, sizeof oid_ku, &v)) == 0)
+	if (!isca || (r = der_ext(ext, oid_ku, sizeof oid_ku, 0x03, &v)) == 0)
 		return 0;
 	/* KeyUsage ::= BIT STRING; keyCertSign is bit 5: 0x04 of the first byte */
-	p = v.p;
-	if (r < 0 || der_want(&p, v.p + v.len, 0x03, &v) < 0 || v.len < 1)
+	if (r < 0 || v.len < 1)
 		return -1;
 	return v.len >= 2 && (v.p[1] & 0x04) ? 0 : CA_NOTE_KU;
 }
@@ -614,19 +611,18 @@ der_ta_ext(const struct der *ext, int isca)
 static void
 der_cn(const struct der *dn, char *cn, size_t size)
 {
-	const unsigned char *p = dn->p, *end, *q, *r;
+	const unsigned char *p, *end, *r;
 	struct der name, set, atv, id, val, best = { 0, 0 };
 	unsigned tag, rank, top = 0;
 	size_t i;
 
 	cn[0] = 0;
-	if (der_want(&p, dn->p + dn->len, 0x30, &name) < 0)
+	if (der_in(dn, 0x30, &name) < 0)
 		return;
 	for (p = name.p, end = name.p + name.len; p < end; ) {
 		if (der_want(&p, end, 0x31, &set) < 0)
 			return;
-		q = set.p;
-		if (der_want(&q, set.p + set.len, 0x30, &atv) < 0)
+		if (der_in(&set, 0x30, &atv) < 0)
 			return;
 		r = atv.p;
 		if (der_want(&r, atv.p + atv.len, 0x06, &id) < 0
@@ -692,10 +688,10 @@ ca_is_cert(const char *name)
  * mapping of the bundle's length: an anchor's bytes are parts of its
  * certificate's DER, which, decoded in place, lies within the bundle's
  * text of that object, so the copies never need more. The array grows by
- * doubling with mremap(2), which may move it: nothing points into it.
- * ca_free_anchors() finds both sizes again from the anchors alone: the
- * capacity is the first of 64, 128, 256... to hold n, and the bytes run
- * from the first anchor's DN to the end of the last one's key. */
+ * doubling, copied to a new mapping: nothing points into it. Pages never
+ * touched cost nothing, so neither mapping is cut down to what it holds;
+ * ca_free_anchors() finds both sizes again: the bundle's length, and the
+ * first capacity of 64, 128, 256... to hold n. */
 struct ca_tas {
 	br_x509_trust_anchor *ta;
 	size_t n, cap;
@@ -716,13 +712,12 @@ ca_ta_room(struct ca_tas *t)
 
 	if (t->n < t->cap)
 		return 0;
-	if (!t->cap)
-		p = ca_map(CA_TAS_SIZE(cap));
-	else if ((p = mremap(t->ta, CA_TAS_SIZE(t->cap), CA_TAS_SIZE(cap),
-			     MREMAP_MAYMOVE)) == MAP_FAILED)
-		p = 0;
-	if (!p)
+	if (!(p = ca_map(CA_TAS_SIZE(cap))))
 		return -ENOMEM;
+	if (t->cap) {
+		memcpy(p, t->ta, CA_TAS_SIZE(t->cap));
+		munmap(t->ta, CA_TAS_SIZE(t->cap));
+	}
 	t->ta = p;
 	t->cap = cap;
 	return 0;
@@ -829,22 +824,27 @@ ca_add_anchor(void *ctx, const char *name, const unsigned char *der, size_t len)
 	return ca_ta_fill(t, &c.subject, &pk, isca);
 }
 
+/* The words of CA_NOTE_WEAKRSA, CA_NOTE_WEAKRSA + 1, ... in the order of
+ * the enum in tls.h. */
+static const char ca_note_words[] =
+	"left out: RSA key under 2048 bits\0"	/* WEAKRSA */
+	"left out: name constraints, which drainbox cannot enforce\0"	/* NAMECONS */
+	"left out: a critical extension drainbox cannot enforce\0"	/* CRITICAL */
+	"left out: extendedKeyUsage excludes TLS servers\0"	/* EKU */
+	"not used as a CA: keyUsage lacks keyCertSign\0"	/* KU */
+	"left out: expired\0"	/* EXPIRED */
+	"left out: not yet valid\0"	/* NOTYET */
+	"left out: malformed validity dates\0"	/* DATES */
+	"left out: its trust settings reject serverAuth\0"	/* REJECT */
+	"left out: its trust settings do not include serverAuth\0"	/* UNTRUSTED */
+	"left out: malformed trust settings";	/* AUX */
+
 const char *
 ca_note_str(int why)
 {
-	switch (why) {
-	case CA_NOTE_WEAKRSA: return "left out: RSA key under 2048 bits";
-	case CA_NOTE_NAMECONS: return "left out: name constraints, which drainbox cannot enforce";
-	case CA_NOTE_CRITICAL: return "left out: a critical extension drainbox cannot enforce";
-	case CA_NOTE_EKU: return "left out: extendedKeyUsage excludes TLS servers";
-	case CA_NOTE_KU: return "not used as a CA: keyUsage lacks keyCertSign";
-	case CA_NOTE_EXPIRED: return "left out: expired";
-	case CA_NOTE_NOTYET: return "left out: not yet valid";
-	case CA_NOTE_DATES: return "left out: malformed validity dates";
-	case CA_NOTE_REJECT: return "left out: its trust settings reject serverAuth";
-	case CA_NOTE_UNTRUSTED: return "left out: its trust settings do not include serverAuth";
-	default: return "left out: malformed trust settings";
-	}
+	if (why < CA_NOTE_WEAKRSA || why > CA_NOTE_AUX)
+		why = CA_NOTE_AUX;
+	return net_word(ca_note_words, (size_t)(why - CA_NOTE_WEAKRSA));
 }
 
 int
@@ -870,25 +870,17 @@ ca_parse_anchors(unsigned char *pem, size_t len, long long now,
 			munmap(t.ta, CA_TAS_SIZE(t.cap));
 		return e;
 	}
-	/* give back what was never touched; shrinking never moves a mapping */
-	mremap(t.bytes, len + 1, (size_t)(t.next - t.bytes), 0);
 	*ta = t.ta;
 	*n = t.n;
 	return 0;
 }
 
 void
-ca_free_anchors(br_x509_trust_anchor *ta, size_t n)
+ca_free_anchors(br_x509_trust_anchor *ta, size_t n, size_t len)
 {
-	const br_x509_pkey *k = &ta[n - 1].pkey;
-	const unsigned char *end;
 	size_t cap = 64;
 
-	if (k->key_type == BR_KEYTYPE_RSA)
-		end = k->key.rsa.e + k->key.rsa.elen;
-	else
-		end = k->key.ec.q + k->key.ec.qlen;
-	munmap(ta[0].dn.data, (size_t)(end - ta[0].dn.data));
+	munmap(ta[0].dn.data, len + 1);
 	while (cap < n)
 		cap *= 2;
 	munmap(ta, CA_TAS_SIZE(cap));
@@ -1021,7 +1013,7 @@ key_rsa(const struct der *seq, struct ca_key *k)
 static int
 key_ec(const struct der *seq, int curve, struct ca_key *k)
 {
-	const unsigned char *p = seq->p, *end = seq->p + seq->len, *q;
+	const unsigned char *p = seq->p, *end = seq->p + seq->len;
 	struct der ver, x, ctx, oid;
 	unsigned tag;
 
@@ -1029,8 +1021,7 @@ key_ec(const struct der *seq, int curve, struct ca_key *k)
 	    der_want(&p, end, 0x04, &x) < 0 || x.len == 0)
 		return -1;
 	if (p < end && der_get(&p, end, &tag, &ctx) == 0 && tag == 0xa0) {
-		q = ctx.p;
-		if (der_want(&q, ctx.p + ctx.len, 0x06, &oid) < 0)
+		if (der_in(&ctx, 0x06, &oid) < 0)
 			return -1;
 		curve = der_curve(&oid);
 	}
@@ -1048,16 +1039,15 @@ key_ec(const struct der *seq, int curve, struct ca_key *k)
 static int
 key_pkcs8(const struct der *seq, struct ca_key *k)
 {
-	const unsigned char *p = seq->p, *end = seq->p + seq->len, *q, *r;
+	const unsigned char *p = seq->p, *end = seq->p + seq->len, *q;
 	struct der ver, alg, oid, param, inner, key;
 
 	if (der_uint(&p, end, &ver) < 0 || ver.len != 1 || ver.p[0] > 1 ||
 	    der_want(&p, end, 0x30, &alg) < 0 || der_want(&p, end, 0x04, &inner) < 0)
 		return -1;
 	q = alg.p;
-	r = inner.p;
 	if (der_want(&q, alg.p + alg.len, 0x06, &oid) < 0 ||
-	    der_want(&r, inner.p + inner.len, 0x30, &key) < 0)
+	    der_in(&inner, 0x30, &key) < 0)
 		return -1;
 	if (der_is(&oid, oid_rsa, sizeof oid_rsa))
 		return key_rsa(&key, k);
@@ -1204,12 +1194,9 @@ ca_ee_has_ip(const unsigned char *der, size_t len, const unsigned char *ip,
 
 	if (der_cert(der, len, &c) < 0)
 		return -1;
-	r = der_ext(&c.ext, oid_san, sizeof oid_san, &v);
+	r = der_ext(&c.ext, oid_san, sizeof oid_san, 0x30, &v);
 	if (r <= 0)
 		return r;
-	p = v.p;
-	if (der_want(&p, v.p + v.len, 0x30, &v) < 0)
-		return -1;
 	p = v.p;
 	end = v.p + v.len;
 	while (p < end) {

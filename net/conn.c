@@ -185,10 +185,9 @@ conn_open_tcp(struct conn *c, const char *host, unsigned port,
 	struct dns_addr lit;
 	int e, cached;
 
+	/* host fits URL_MAX_HOST: a struct url's, or conn_split_spec()'s */
 	if (dns_addr_parse(host, strlen(host), &lit) == 0)
 		return conn_try_addr(c, &lit, port, dl);	/* no lookup */
-	if (strlen(host) > URL_MAX_HOST)
-		return NET_EURLHOST;
 	cached = dns.n && !strcmp(dns.host, host);
 	if (!cached && (e = conn_resolve(c, host, dl)) < 0)
 		return e;

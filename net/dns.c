@@ -224,6 +224,7 @@ struct hosts_walk {
 	const char *name;
 	struct dns_addr *out;
 	int max, *n, added;
+	int family;		/* only addresses of this family; 0: any */
 };
 
 static void
@@ -239,7 +240,8 @@ hosts_line(const char *line, size_t len, void *arg)
 	while ((n = word(line, len, &i, &w)) > 0) {
 		if (!same_name(w, n, h->name))
 			continue;
-		if (*h->n < h->max && dns_addr_parse(a, alen, &h->out[*h->n]) == 0) {
+		if (*h->n < h->max && dns_addr_parse(a, alen, &h->out[*h->n]) == 0 &&
+		    (!h->family || h->out[*h->n].family == h->family)) {
 			(*h->n)++;
 			h->added++;
 		}
@@ -251,7 +253,7 @@ int
 dns_hosts_parse(const char *text, size_t len, const char *name,
 		struct dns_addr *out, int max, int *n)
 {
-	struct hosts_walk h = { name, out, max, n, 0 };
+	struct hosts_walk h = { name, out, max, n, 0, 0 };
 
 	each_line(text, len, hosts_line, &h);
 	return h.added;
@@ -668,26 +670,6 @@ ask(const char *name, const struct dns_conf *c, struct dns_addr *out, int max,
 
 /* ---- the lookup ------------------------------------------------------------- */
 
-/* Puts the IPv4 addresses of a[0..n) before the others, in order (for
- * /etc/hosts; ask() returns the A answers first). Returns n. */
-static int
-v4_first(struct dns_addr *a, int n)
-{
-	struct dns_addr tmp[DNS_MAX_ADDRS];
-	int i, k = 0;
-
-	if (n > DNS_MAX_ADDRS)
-		return n;
-	for (i = 0; i < n; i++)
-		if (a[i].family == AF_INET)
-			tmp[k++] = a[i];
-	for (i = 0; i < n; i++)
-		if (a[i].family != AF_INET)
-			tmp[k++] = a[i];
-	memcpy(a, tmp, (size_t)n * sizeof(*a));
-	return n;
-}
-
 static int
 loopback(const char *name, struct dns_addr *out, int max)
 {
@@ -770,9 +752,12 @@ dns_lookup(const char *name, struct dns_addr *out, int max,
 	memcpy(nm, name, len);
 	nm[len] = 0;
 	h.name = nm, h.out = out, h.max = max, h.n = &n, h.added = 0;
+	h.family = AF_INET;	/* the IPv4 addresses first, as ask() gives them */
+	file_lines(DNS_HOSTS, hosts_line, &h);
+	h.family = AF_INET6;
 	file_lines(DNS_HOSTS, hosts_line, &h);
 	if (n)
-		return v4_first(out, n);
+		return n;
 	if ((n = loopback(nm, out, max)))
 		return n;
 	conf_file(&c);

@@ -110,8 +110,7 @@ net_num(char *p, unsigned long long n)
 	return p;
 }
 
-/* The i-th word of a NUL-separated blob that has more than i. */
-static const char *
+const char *
 net_word(const char *w, size_t i)
 {
 	while (i-- > 0)
@@ -138,10 +137,8 @@ net_strerror(int code)
 {
 	if (code == 0)
 		return "success";
-	if (code > 0 && code < 4096)
-		return sys_strerror(code);
-	if (code < 0 && code > -4096)
-		return sys_strerror(-code);
+	if (code > -4096 && code < 4096)	/* -errno, or a plain errno */
+		return sys_strerror(code < 0 ? -code : code);
 	if (CFG_TLS && code >= NET_ETLS_END && code <= NET_ETLS_BASE)
 		return tlserr_str(code);
 	if (code >= NET_EAGAIN && code < NET_EAGAIN + NET_NWORDS)

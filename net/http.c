@@ -392,14 +392,13 @@ http_ch_byte(struct http_chunked *d, int c)
 			return NET_ECHUNK;
 		d->linelen = 0;
 		return CH_SIZE;
-	case CH_TRL_LF:
+	case CH_TRL_LF:		/* the end of a trailer line */
+	case CH_END_LF:		/* the end of the final blank line */
 		if (c != '\n')
 			return NET_ECHUNK;
-		return ++d->left > HTTP_MAX_HEAD ? NET_EHEADBIG : CH_TRL_START;
-	case CH_END_LF:
-		if (c != '\n')
-			return NET_ECHUNK;
-		return ++d->left > HTTP_MAX_HEAD ? NET_EHEADBIG : CH_DONE;
+		if (++d->left > HTTP_MAX_HEAD)
+			return NET_EHEADBIG;
+		return d->state == CH_TRL_LF ? CH_TRL_START : CH_DONE;
 	default:
 		return http_ch_trailer(d, c);
 	}

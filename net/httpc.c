@@ -73,14 +73,12 @@ req_auth(struct reqbuf *b, const char *ui, size_t n)
 	req_str(b, "\r\n");
 }
 
+/* The value of Host: the host, "[v6]" bracketed, with the port when it is
+ * not the scheme's default. A UNIX socket URL's host is "localhost" (url.c),
+ * on the default port. */
 static void
 req_host(struct reqbuf *b, const struct url *u)
 {
-	req_str(b, "Host: ");
-	if (u->sock[0]) {
-		req_str(b, "localhost\r\n");
-		return;
-	}
 	if (u->ipv6)
 		req_str(b, "[");
 	req_str(b, u->host);
@@ -90,7 +88,6 @@ req_host(struct reqbuf *b, const struct url *u)
 		req_str(b, ":");
 		req_uint(b, u->port);
 	}
-	req_str(b, "\r\n");
 }
 
 /* Builds the request line and headers into b. */
@@ -105,9 +102,9 @@ http_build(struct reqbuf *b, const struct http_req *rq)
 	req_str(b, rq->method);
 	req_str(b, " ");
 	req_add(b, u->path, u->pathlen);
-	req_str(b, " HTTP/1.1\r\n");
+	req_str(b, " HTTP/1.1\r\nHost: ");
 	req_host(b, u);
-	req_str(b, "User-Agent: ");
+	req_str(b, "\r\nUser-Agent: ");
 	req_str(b, http_user_agent);
 	req_str(b, "\r\nConnection: close\r\n");
 	if (u->userinfo)

@@ -95,6 +95,9 @@ enum {
 const char *net_strerror(int code);
 /* Writes the decimal n at p, without a NUL; returns the end. */
 char *net_num(char *p, unsigned long long n);
+/* The i-th string of w, NUL-separated strings packed in one array (a word
+ * table without 8 bytes of pointer a word); w must hold more than i. */
+const char *net_word(const char *w, size_t i);
 /* url.c: the port [p, end) names, 1-65535 in decimal digits only, or
  * NET_EURLPORT (also when empty). */
 int url_port_num(const char *p, const char *end);

@@ -157,10 +157,11 @@ int ca_load_anchors(const char *path, long long now, struct ca_notes *notes,
 
 /* As ca_load_anchors, from memory. The anchors are copies in two new
  * mappings (pem may go once it returns); after a success, and only then,
- * ca_free_anchors(ta, n) releases both. Returns 0, -ENOMEM or NET_ETLS_CA. */
+ * ca_free_anchors(ta, n, len) releases both (len as given here). Returns
+ * 0, -ENOMEM or NET_ETLS_CA. */
 int ca_parse_anchors(unsigned char *pem, size_t len, long long now,
 		     struct ca_notes *notes, br_x509_trust_anchor **ta, size_t *n);
-void ca_free_anchors(br_x509_trust_anchor *ta, size_t n);
+void ca_free_anchors(br_x509_trust_anchor *ta, size_t n, size_t len);
 
 /* The certificate chain in path (end-entity first, at most CA_CHAIN_MAX;
  * a TRUSTED CERTIFICATE without its trust settings) and the key type

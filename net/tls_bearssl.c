@@ -321,23 +321,20 @@ tls_now(void)
 	return now < built ? built : now;
 }
 
-/* The CA bundle: cfg's, or the first system one that exists. */
+/* The CA bundle: file, or the first system one that exists. */
 static int
 tls_load_ca(const char *file)
 {
+	const char *path;
 	size_t i;
 	int e;
 
-	if (file) {
-		T.cafile = file;
-		return ca_load_anchors(file, tls_now(), &T.canotes, &T.ta, &T.nta);
-	}
 	for (i = 0; i < sizeof tls_ca_paths / sizeof *tls_ca_paths; i++) {
-		e = ca_load_anchors(tls_ca_paths[i], tls_now(), &T.canotes,
-				    &T.ta, &T.nta);
-		if (e != -ENOENT) {
-			T.cafile = tls_ca_paths[i];
-			return e == 0 ? 0 : NET_ETLS_CA;
+		path = file ? file : tls_ca_paths[i];
+		e = ca_load_anchors(path, tls_now(), &T.canotes, &T.ta, &T.nta);
+		if (file || e != -ENOENT) {
+			T.cafile = path;
+			return file || e == 0 ? e : NET_ETLS_CA;
 		}
 	}
 	return NET_ETLS_CA;

@@ -181,7 +181,7 @@ fuzz_anchors(const uint8_t *data, size_t size)
 			abort();
 		check_pkey(pk, area, size);
 	}
-	ca_free_anchors(ta, n);
+	ca_free_anchors(ta, n, size);
 }
 
 static void

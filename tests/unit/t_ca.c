@@ -260,7 +260,7 @@ load(const struct buf *text, size_t *n, unsigned *flags, struct ca_notes *no)
 	e = ca_parse_anchors(copy.b, copy.n, NOW, no, &ta, n);
 	if (e == 0) {
 		*flags = ta[0].flags;
-		ca_free_anchors(ta, *n);
+		ca_free_anchors(ta, *n, copy.n);
 	}
 	return e;
 }
@@ -350,6 +350,21 @@ dates(const char *what, unsigned ft, const char *from, unsigned tt, const char *
 static void
 run_dates(void)
 {
+	/* a notBefore that is malformed, with a good notAfter */
+	static const struct {
+		const char *what;
+		unsigned tag;
+		const char *from;
+	} bad[] = {
+		{ "no Z: malformed", 0x17, "200101000000" },
+		{ "fractional seconds: malformed", 0x18, "20200101000000.5Z" },
+		{ "month 13: malformed", 0x17, "201301000000Z" },
+		{ "a letter: malformed", 0x17, "2001O1000000Z" },
+		{ "UTCTime tag with 4-digit year: malformed", 0x17, "20200101000000Z" },
+		{ "hour 24: malformed", 0x17, "200101240000Z" }
+	};
+	size_t i;
+
 	dates("UTCTime, valid now", 0x17, "250101000000Z", 0x17, "271231235959Z", 0);
 	dates("expired", 0x17, "200101000000Z", 0x17, "261205235959Z", CA_NOTE_EXPIRED);
 	dates("ends at NOW: still valid", 0x17, "200101000000Z", 0x17, "261206000000Z", 0);
@@ -364,18 +379,9 @@ run_dates(void)
 	      "20301231000000Z", CA_NOTE_NOTYET);
 	dates("leap day 2024-02-29 23:59:59 then expired", 0x18, "20000101000000Z", 0x18,
 	      "20240229235959Z", CA_NOTE_EXPIRED);
-	dates("no Z: malformed", 0x17, "200101000000", 0x17, "400101000000Z",
-	      CA_NOTE_DATES);
-	dates("fractional seconds: malformed", 0x18, "20200101000000.5Z", 0x17,
-	      "400101000000Z", CA_NOTE_DATES);
-	dates("month 13: malformed", 0x17, "201301000000Z", 0x17, "400101000000Z",
-	      CA_NOTE_DATES);
-	dates("a letter: malformed", 0x17, "2001O1000000Z", 0x17, "400101000000Z",
-	      CA_NOTE_DATES);
-	dates("UTCTime tag with 4-digit year: malformed", 0x17, "20200101000000Z", 0x17,
-	      "400101000000Z", CA_NOTE_DATES);
-	dates("hour 24: malformed", 0x17, "200101240000Z", 0x17, "400101000000Z",
-	      CA_NOTE_DATES);
+	for (i = 0; i < sizeof bad / sizeof *bad; i++)
+		dates(bad[i].what, bad[i].tag, bad[i].from, 0x17, "400101000000Z",
+		      CA_NOTE_DATES);
 }
 
 /* A TRUSTED CERTIFICATE: the certificate, then aux[0..n) (n 0: none). */
