@@ -22,17 +22,32 @@ haproxy_cmd_ok(const char *cmd)
 	return p != (const unsigned char *)cmd;
 }
 
+/* Checks cmd, connects to spec and sends cmd and its newline: 0, or a
+ * negative error with c closed. */
 static int
-haproxy_talk(struct conn *c, const char *cmd, char *buf, size_t size,
+haproxy_send(struct conn *c, const char *spec, const char *cmd,
 	     const struct deadline *dl)
+{
+	int e;
+
+	if (!haproxy_cmd_ok(cmd))
+		return -EINVAL;
+	if ((e = conn_open_spec(c, spec, dl)) < 0)
+		return e;
+	if ((e = conn_write_all(c, cmd, strlen(cmd), dl)) < 0 ||
+	    (e = conn_write_all(c, "\n", 1, dl)) < 0) {
+		conn_close(c);
+		return e;
+	}
+	return 0;
+}
+
+static int
+haproxy_talk(struct conn *c, char *buf, size_t size, const struct deadline *dl)
 {
 	size_t len = 0;
 	ssize_t n;
-	int e;
 
-	if ((e = conn_write_all(c, cmd, strlen(cmd), dl)) < 0 ||
-	    (e = conn_write_all(c, "\n", 1, dl)) < 0)
-		return e;
 	for (;;) {
 		if (len == size - 1) {
 			char extra;
@@ -67,11 +82,9 @@ haproxy_cmd(const char *spec, const char *cmd, char *buf, size_t size,
 
 	if (size < 1 || size - 1 > 0x7fffffff)
 		return -EINVAL;
-	if (!haproxy_cmd_ok(cmd))
-		return -EINVAL;
-	if ((e = conn_open_spec(&c, spec, dl)) < 0)
+	if ((e = haproxy_send(&c, spec, cmd, dl)) < 0)
 		return e;
-	e = haproxy_talk(&c, cmd, buf, size, dl);
+	e = haproxy_talk(&c, buf, size, dl);
 	conn_close(&c);
 	return e;
 }
@@ -262,12 +275,10 @@ struct walk {
 static long
 walk_feed(struct walk *w, const char *buf, size_t len, int eof)
 {
-	const char *last = 0, *nl;
+	const char *last = memrchr(buf, '\n', len), *nl;
 	struct hap_server s;
 	int r;
 
-	for (nl = buf; (nl = memchr(nl, '\n', len - (size_t)(nl - buf))); nl++)
-		last = nl;
 	if (!w->begun) {
 		/* the version line and the header, whole */
 		nl = memchr(buf, '\n', len);
@@ -350,17 +361,13 @@ haproxy_state_walk(const char *spec, const char *backend, char *buf, size_t size
 		return -EINVAL;
 	memcpy(cmd, "show servers state ", 19);
 	memcpy(cmd + 19, backend, bl + 1);
-	if (!haproxy_cmd_ok(cmd))
-		return -EINVAL;
 	memset(&w, 0, sizeof(w));
 	w.fn = fn;
 	w.arg = arg;
 	buf[0] = 0;
-	if ((e = conn_open_spec(&c, spec, dl)) < 0)
+	if ((e = haproxy_send(&c, spec, cmd, dl)) < 0)
 		return e;
-	if ((e = conn_write_all(&c, cmd, strlen(cmd), dl)) >= 0 &&
-	    (e = conn_write_all(&c, "\n", 1, dl)) >= 0)
-		e = walk_read(&c, &w, buf, size, dl);
+	e = walk_read(&c, &w, buf, size, dl);
 	conn_close(&c);
 	return e;
 }
