@@ -122,6 +122,17 @@ dir_why(int e)
 	       net_strerror(e);
 }
 
+/* mark_set() failed: "DIR[/NAME]: A: B: 'repool --if-drained' cannot mend
+ * PATH...", a warning, or info when that is expected (info set). */
+static void
+mark_unmended(int info, const char *name, const char *a, const char *b,
+	      const char *path)
+{
+	(info ? log_info : log_warn)("%s%s%s: %s: %s: 'repool --if-drained' cannot "
+				     "mend %s if this stop is cut short", mark_dirname(),
+				     *name ? "/" : "", name, a, b, path);
+}
+
 int
 mark_set(const char *path, const char *moved)
 {
@@ -142,9 +153,8 @@ mark_set(const char *path, const char *moved)
 	if ((dfd = mark_dir_open(1)) < 0) {
 		/* no /run, or a read-only one: a container or an initramfs,
 		 * where no ExecStartPre= would read it anyway */
-		(dfd == -ENOENT || dfd == -EROFS ? log_info : log_warn)
-			("%s: %s: no marker: 'repool --if-drained' cannot mend %s if this "
-			 "stop is cut short", mark_dirname(), dir_why(dfd), path);
+		mark_unmended(dfd == -ENOENT || dfd == -EROFS, "", dir_why(dfd),
+			      "no marker", path);
 		return -1;
 	}
 	mark_id(&st, id);
@@ -161,9 +171,8 @@ mark_set(const char *path, const char *moved)
 		act = "write";
 	w = fd < 0 ? -1 : (int)write(fd, buf, (size_t)n);
 	if (w != n) {
-		log_warn("%s/%s: %s: %s: 'repool --if-drained' cannot mend %s if this "
-			 "stop is cut short", mark_dirname(), name, act,
-			 w < 0 ? net_strerror(errno) : "short write", path);
+		mark_unmended(0, name, act, w < 0 ? net_strerror(errno) : "short write",
+			      path);
 		if (fd >= 0)
 			unlinkat(dfd, name, 0);
 	}
