@@ -827,7 +827,7 @@ pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
 		}
 		if (strcmp(now, last) || start - logged >= POOL_READY_LOG_MS) {
 			log_info("%s: not ready yet: %s", shown, now);
-			fmt_sn(last, sizeof(last), "%s", now);
+			memcpy(last, now, sizeof(last));
 			logged = start;
 		}
 		sleep_until(start + interval_ms < end.ms ? start + interval_ms : end.ms);
