@@ -62,7 +62,7 @@ repool_main(int argc, char **argv)
 	const char *ready = 0;
 	struct url u;
 	char shown[512];	/* --when-ready's URL, its password masked */
-	int id, e, timing = 0, ready_tls = 0, rc;
+	int id, e, timing = 0, ready_tls = 0, tls, rc;
 
 	while ((id = opt_next(&o, argc, argv, &applet_repool)) != -1) {
 		switch (id) {
@@ -109,8 +109,9 @@ repool_main(int argc, char **argv)
 	if (!fl.lock || pool_count(&pc, 0, POOL_ALL))
 		pool_start(&pc, 0);
 	fleet_start(&fl);
+	tls = ready_tls || pool_tls(&pc, 0) || (fl.lock && fl.u.tls);
 	if (!dry_run && (ready || pool_count(&pc, 0, POOL_URL) || fl.lock))
-		net_start(&nc, ready_tls || pool_tls(&pc, 0) || (fl.lock && fl.u.tls));
+		net_start(&nc, tls);
 	if (ready && dry_run) {
 		log_info("would wait until %s answers 2xx",
 			 url_mask(ready, shown, sizeof(shown)));
