@@ -141,7 +141,7 @@ hdr_add(struct pool_cfg *c, const char *s, size_t n)
 }
 
 /* Reads the whole of a small file into buf (NUL-terminated); dies on
- * error. Returns its length. */
+ * error (the fd goes with the process). Returns its length. */
 static size_t
 hdrfile_read(const char *path, char *buf, size_t size)
 {
@@ -154,15 +154,11 @@ hdrfile_read(const char *path, char *buf, size_t size)
 	while ((r = read(fd, buf + len, size - len)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			close(fd);
+		if (r < 0)
 			die(EX_FAIL, "%s: read: %m", path);
-		}
 		len += (size_t)r;
-		if (len == size) {
-			close(fd);
+		if (len == size)
 			die(EX_FAIL, "%s: larger than %zu bytes", path, size - 1);
-		}
 	}
 	close(fd);
 	buf[len] = 0;
