@@ -131,12 +131,8 @@ hdr_add(struct pool_cfg *c, const char *s, size_t n)
 	need = nl + 2 + (vl - v) + 2;
 	if (c->hdrlen + need > POOL_MAX_HDRS)
 		return "headers longer than 4096 bytes in all";
-	memcpy(c->hdrs + c->hdrlen, s, nl);
-	memcpy(c->hdrs + c->hdrlen + nl, ": ", 2);
-	memcpy(c->hdrs + c->hdrlen + nl + 2, s + v, vl - v);
-	memcpy(c->hdrs + c->hdrlen + need - 2, "\r\n", 2);
-	c->hdrlen += need;
-	c->hdrs[c->hdrlen] = 0;
+	c->hdrlen += (size_t)fmt_sn(c->hdrs + c->hdrlen, need + 1, "%.*s: %.*s\r\n",
+				    (int)nl, s, (int)(vl - v), s + v);
 	return 0;
 }
 
