@@ -76,16 +76,16 @@ repool_main(int argc, char **argv)
 			ready_tls = u.tls;
 			break;
 		case 'i':
-			if (o.ms <= 0)
-				usage_die(&applet_repool, "--interval: must be above 0");
-			interval = o.ms;
-			timing = 1;
-			break;
 		case 't':
-			if (o.ms <= 0)	/* as waitload: a wait of 0 always times out */
-				usage_die(&applet_repool, "--timeout: %s: want more than 0",
-					  o.arg);
-			timeout = o.ms;
+			/* as waitload: a wait of 0 always times out, and an
+			 * interval of 0 would poll without a pause */
+			if (o.ms <= 0)
+				usage_die(&applet_repool, "--%s: %s: want more than 0",
+					  id == 'i' ? "interval" : "timeout", o.arg);
+			if (id == 'i')
+				interval = o.ms;
+			else
+				timeout = o.ms;
 			timing = 1;
 			break;
 		case REPOOL_IF_DRAINED:
