@@ -60,7 +60,7 @@ repool_main(int argc, char **argv)
 	struct fleet fl = FLEET_INIT;
 	int64_t interval = 1000, timeout = 30000;
 	const char *ready = 0;
-	struct url u;
+	struct url u;		/* --when-ready's URL, parsed (slices of argv) */
 	char shown[512];	/* --when-ready's URL, its password masked */
 	int id, e, timing = 0, ready_tls = 0, tls, rc;
 
@@ -117,7 +117,7 @@ repool_main(int argc, char **argv)
 			 url_mask(ready, shown, sizeof(shown)));
 	} else if (ready) {
 		stop_on_signals();
-		if ((rc = pool_wait_ready(&nc, ready, interval, timeout)) != EX_OK)
+		if ((rc = pool_wait_ready(&nc, &u, interval, timeout)) != EX_OK)
 			return rc;
 	}
 	rc = pool_count(&pc, 0, POOL_ALL) ? pool_set(&pc, &nc, 0, POOL_ALL) : EX_OK;

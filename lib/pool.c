@@ -796,24 +796,18 @@ ready_probe(struct net_cfg *n, const struct url *u, const struct deadline *end,
 }
 
 int
-pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
+pool_wait_ready(struct net_cfg *n, const struct url *u, int64_t interval_ms,
 		int64_t timeout_ms)
 {
 	struct deadline end = deadline_in(timeout_ms);
 	char now[600], last[600], shown[512], dur[32];
 	int64_t start, logged = 0;
-	struct url u;
-	int e;
 
-	if ((e = url_parse(url, &u)) < 0) {
-		log_err("%s: %s", url, net_strerror(e));
-		return EX_FAIL;
-	}
-	url_show(&u, shown, sizeof(shown));
+	url_show(u, shown, sizeof(shown));
 	last[0] = 0;
 	for (;;) {
 		start = mono_ms();
-		if (ready_probe(n, &u, &end, now, sizeof(now))) {
+		if (ready_probe(n, u, &end, now, sizeof(now))) {
 			log_info("%s: ready (%s)", shown, now);
 			return EX_OK;
 		}
