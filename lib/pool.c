@@ -574,7 +574,7 @@ file_set(const struct pool_cfg *c, const struct pool_target *t, int depool)
 
 struct ha_find {
 	const char *be, *srv;
-	struct hap_server *s;
+	unsigned admin;		/* the server's admin state, ~0u until found */
 };
 
 static int
@@ -584,15 +584,15 @@ ha_found(void *arg, const struct hap_server *s)
 
 	if (!hap_server_is(s, f->be, f->srv))
 		return 0;
-	*f->s = *s;	/* its name slices die with the buffer: not used */
+	f->admin = s->admin;
 	return 1;
 }
 
-/* The server's state from `show servers state BACKEND` into *s, read as
- * it comes (a backend of any size); 0, or -1 after an error naming what
- * failed. */
+/* The server's admin state from `show servers state BACKEND` into *admin,
+ * read as it comes (a backend of any size); 0, or -1 after an error naming
+ * what failed. */
 static int
-haproxy_state(const struct pool_target *t, struct net_cfg *n, struct hap_server *s)
+haproxy_state(const struct pool_target *t, struct net_cfg *n, unsigned *admin)
 {
 	char buf[POOL_HA_ANSWER], be[POOL_MAX_SERVER + 1], show[POOL_SHOW + 1];
 	struct ha_find f;
@@ -602,10 +602,10 @@ haproxy_state(const struct pool_target *t, struct net_cfg *n, struct hap_server 
 	f.srv = strchr(t->u.ha.server, '/') + 1;
 	fmt_sn(be, sizeof(be), "%.*s", (int)(f.srv - 1 - t->u.ha.server), t->u.ha.server);
 	f.be = be;
-	f.s = s;
-	s->admin = ~0u;	/* found: a 16-bit mask */
+	f.admin = ~0u;	/* found: a 16-bit mask */
 	r = haproxy_state_walk(t->u.ha.spec, be, buf, sizeof(buf), &dl, ha_found, &f);
-	if (r == 0 && s->admin != ~0u)
+	*admin = f.admin;
+	if (r == 0 && f.admin != ~0u)
 		return 0;
 	if (r == 0)
 		log_err("haproxy %s: no such server in backend %s", t->u.ha.server, be);
@@ -630,19 +630,19 @@ haproxy_set(const struct pool_cfg *c, const struct pool_target *t,
 {
 	const char *state = depool ? "drain" : "ready";
 	char cmd[POOL_MAX_SERVER + 40], ans[POOL_HA_ANSWER], show[POOL_SHOW + 1];
-	struct hap_server s;
 	struct deadline dl;
+	unsigned admin;
 	int r;
 
-	if (haproxy_state(t, n, &s) < 0)
+	if (haproxy_state(t, n, &admin) < 0)
 		return -1;
-	if ((s.admin & HAP_ADMIN_MAINT) && (depool || !c->force)) {
+	if ((admin & HAP_ADMIN_MAINT) && (depool || !c->force)) {
 		log_info("haproxy %s: in MAINT (admin state %u), left as it is: %s",
-			 t->u.ha.server, s.admin, depool ? "already out of the pool" :
+			 t->u.ha.server, admin, depool ? "already out of the pool" :
 			 "an operator's (--force sets it ready)");
 		return 0;
 	}
-	if (!(s.admin & HAP_ADMIN_MAINT) && !(s.admin & HAP_ADMIN_DRAIN) == !depool) {
+	if (!(admin & HAP_ADMIN_MAINT) && !(admin & HAP_ADMIN_DRAIN) == !depool) {
 		log_info("haproxy %s: already %s", t->u.ha.server,
 			 depool ? "draining" : "ready");
 		return 0;
@@ -665,7 +665,7 @@ haproxy_set(const struct pool_cfg *c, const struct pool_target *t,
 		return -1;
 	}
 	log_info("haproxy %s: state %s%s", t->u.ha.server, state,
-		 s.admin & HAP_ADMIN_MAINT ? " (was in MAINT: --force)" : "");
+		 admin & HAP_ADMIN_MAINT ? " (was in MAINT: --force)" : "");
 	return 1;
 }
 
