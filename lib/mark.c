@@ -270,11 +270,7 @@ mark_check(const char *path, const char *moved)
 	close(dfd);
 	if (n == -2)
 		return MARK_NONE;
-	if (n < 0) {
-		log_err("%s/%s: %s", mark_dirname(), name, why);
-		return MARK_BAD;
-	}
-	if ((m = mark_match(buf, (size_t)n, moved, &why)) < 0) {
+	if (n < 0 || (m = mark_match(buf, (size_t)n, moved, &why)) < 0) {
 		log_err("%s/%s: %s", mark_dirname(), name, why);
 		return MARK_BAD;
 	}
