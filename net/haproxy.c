@@ -188,6 +188,7 @@ hap_state_next(struct hap_state *it, struct hap_server *s)
 	const char *f[HAP_STATE_COLS], *line, *p;
 	size_t fl[HAP_STATE_COLS], n;
 	long op, admin;
+	int k;
 
 	for (;;) {
 		if (!it->p || it->p == it->end)
@@ -197,7 +198,7 @@ hap_state_next(struct hap_state *it, struct hap_server *s)
 			it->p = 0;	/* a last line cut short */
 			return -1;
 		}
-		if (fields(line, n, f, fl, 1) == 0) {
+		if ((k = fields(line, n, f, fl, it->ncols)) == 0) {
 			it->p = 0;	/* the blank line that ends the dump */
 			return 0;
 		}
@@ -206,7 +207,7 @@ hap_state_next(struct hap_state *it, struct hap_server *s)
 			break;
 	}
 	it->p = 0;		/* a bad line ends the walk for good */
-	if (fields(line, n, f, fl, it->ncols) < it->ncols)
+	if (k < it->ncols)
 		return -1;
 	op = field_num(f[it->col[HAP_COL_OP]], fl[it->col[HAP_COL_OP]]);
 	admin = field_num(f[it->col[HAP_COL_ADMIN]], fl[it->col[HAP_COL_ADMIN]]);
