@@ -48,24 +48,13 @@ haproxy_talk(struct conn *c, char *buf, size_t size, const struct deadline *dl)
 	size_t len = 0;
 	ssize_t n;
 
-	for (;;) {
-		if (len == size - 1) {
-			char extra;
-
-			n = conn_read(c, &extra, 1, dl);
-			if (n > 0)
-				return NET_EHAPROXY;
-			if (n < 0)
-				return (int)n;
-			break;
-		}
-		n = conn_read(c, buf + len, size - 1 - len, dl);
-		if (n == 0)
-			break;
-		if (n < 0)
-			return (int)n;
-		len += (size_t)n;
-	}
+	/* buf's last byte is for the NUL: an answer that fills it too is one
+	 * byte longer than size - 1 (and buf is not used) */
+	while ((n = conn_read(c, buf + len, size - len, dl)) > 0)
+		if ((len += (size_t)n) == size)
+			return NET_EHAPROXY;
+	if (n < 0)
+		return (int)n;
 	buf[len] = 0;
 	/* HAProxy answers every command with at least a newline (an empty
 	 * line ends each answer): no byte at all is a relay to nothing, a
