@@ -82,14 +82,12 @@ is_tchar(int ch)
 static int
 hdr_reserved(const char *name, size_t len)
 {
-	static const char *const own[] = {
-		"Host", "Content-Length", "Transfer-Encoding", "Connection",
-		"User-Agent", 0
-	};
-	int i;
+	static const char own[] =
+		"Host\0Content-Length\0Transfer-Encoding\0Connection\0User-Agent\0";
+	const char *h;
 
-	for (i = 0; own[i]; i++)
-		if (strlen(own[i]) == len && !strncasecmp(own[i], name, len))
+	for (h = own; *h; h += strlen(h) + 1)
+		if (strlen(h) == len && !strncasecmp(h, name, len))
 			return 1;
 	return 0;
 }
