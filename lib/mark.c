@@ -285,14 +285,13 @@ void
 mark_drop(const char *path, const char *moved, int warn)
 {
 	char name[32];
-	struct stat st;
 	int dfd;
 
 	if (mark_name(moved, name, sizeof(name)) < 0 ||
 	    (dfd = mark_dir_open(0)) < 0)
 		return;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    unlinkat(dfd, name, 0) < 0 && warn)
+	/* no marker (ENOENT) is nothing to drop */
+	if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT && warn)
 		log_warn("%s/%s: unlink: %s: drain's marker for %s stays, so 'repool "
 			 "--if-drained' may put it back", mark_dirname(), name,
 			 net_strerror(errno), path);
