@@ -756,7 +756,8 @@ pool_set(struct pool_cfg *c, struct net_cfg *n, int depool, unsigned kinds)
 		bad++;
 		r = fmt_sn(failed + fl, sizeof(failed) - fl, "%s%s", fl ? ", " : "",
 			     target_label(&c->t[i], label, sizeof(label)));
-		fl = (r < 0 || (size_t)r >= sizeof(failed) - fl) ? sizeof(failed) - 1 :
+		/* r: the length fmt_sn wanted (never negative); a cut list ends full */
+		fl = (size_t)r >= sizeof(failed) - fl ? sizeof(failed) - 1 :
 		     fl + (size_t)r;
 	}
 	if (!bad)
