@@ -60,9 +60,9 @@ repool_main(int argc, char **argv)
 	struct fleet fl = FLEET_INIT;
 	int64_t interval = 1000, timeout = 30000;
 	const char *ready = 0;
-	struct url u;
+	struct url u;		/* --when-ready's URL, parsed (slices of argv) */
 	char shown[512];	/* --when-ready's URL, its password masked */
-	int id, e, timing = 0, ready_tls = 0, rc;
+	int id, e, timing = 0, ready_tls = 0, tls, rc;
 
 	while ((id = opt_next(&o, argc, argv, &applet_repool)) != -1) {
 		switch (id) {
@@ -76,16 +76,16 @@ repool_main(int argc, char **argv)
 			ready_tls = u.tls;
 			break;
 		case 'i':
-			if (o.ms <= 0)
-				usage_die(&applet_repool, "--interval: must be above 0");
-			interval = o.ms;
-			timing = 1;
-			break;
 		case 't':
-			if (o.ms <= 0)	/* as waitload: a wait of 0 always times out */
-				usage_die(&applet_repool, "--timeout: %s: want more than 0",
-					  o.arg);
-			timeout = o.ms;
+			/* as waitload: a wait of 0 always times out, and an
+			 * interval of 0 would poll without a pause */
+			if (o.ms <= 0)
+				usage_die(&applet_repool, "--%s: %s: want more than 0",
+					  id == 'i' ? "interval" : "timeout", o.arg);
+			if (id == 'i')
+				interval = o.ms;
+			else
+				timeout = o.ms;
 			timing = 1;
 			break;
 		case REPOOL_IF_DRAINED:
@@ -109,14 +109,15 @@ repool_main(int argc, char **argv)
 	if (!fl.lock || pool_count(&pc, 0, POOL_ALL))
 		pool_start(&pc, 0);
 	fleet_start(&fl);
+	tls = ready_tls || pool_tls(&pc, 0) || (fl.lock && fl.u.tls);
 	if (!dry_run && (ready || pool_count(&pc, 0, POOL_URL) || fl.lock))
-		net_start(&nc, ready_tls || pool_tls(&pc, 0) || (fl.lock && fl.u.tls));
+		net_start(&nc, tls);
 	if (ready && dry_run) {
 		log_info("would wait until %s answers 2xx",
 			 url_mask(ready, shown, sizeof(shown)));
 	} else if (ready) {
 		stop_on_signals();
-		if ((rc = pool_wait_ready(&nc, ready, interval, timeout)) != EX_OK)
+		if ((rc = pool_wait_ready(&nc, &u, interval, timeout)) != EX_OK)
 			return rc;
 	}
 	rc = pool_count(&pc, 0, POOL_ALL) ? pool_set(&pc, &nc, 0, POOL_ALL) : EX_OK;

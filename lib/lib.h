@@ -479,10 +479,10 @@ int mark_check(const char *path, const char *moved);
  * renamed nothing it may still let `repool --if-drained` repool. */
 void mark_drop(const char *path, const char *moved, int warn);
 
-/* GETs url every interval_ms until it answers 2xx (EX_OK), until
- * timeout_ms (EX_TIMEOUT), or until stop_signal (EX_FAIL). Failures are
- * logged when they change and every few seconds, not at every poll. Needs
- * net_start(). Blocks. */
+/* GETs u (url_parse()d by the caller) every interval_ms until it answers
+ * 2xx (EX_OK), until timeout_ms (EX_TIMEOUT), or until stop_signal
+ * (EX_FAIL). Failures are logged when they change and every few seconds,
+ * not at every poll. Needs net_start(). Blocks. */
 /* Up to 160 bytes of hostile text s[0..n), first line only, blanks
  * around it dropped, anything not printable ASCII shown as '?'. Returns buf. */
 char *show_text(char *buf, size_t size, const char *s, size_t n);
@@ -492,7 +492,7 @@ char *show_text(char *buf, size_t size, const char *s, size_t n);
  * 160 printable bytes of each). Returns buf. */
 const char *http_why(const struct http_resp *r, char *buf, size_t size);
 
-int pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
+int pool_wait_ready(struct net_cfg *n, const struct url *u, int64_t interval_ms,
 		    int64_t timeout_ms);
 
 /* ---- signals (sig.c) ------------------------------------------------------ */

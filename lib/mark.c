@@ -75,6 +75,17 @@ mark_name(const char *moved, char *name, size_t size)
 	return 0;
 }
 
+/* What a marker records of the file at moved: device, inode and ctime
+ * (seconds, nanoseconds), in the order of the marker's numbers. */
+static void
+mark_id(const struct stat *st, unsigned long long id[4])
+{
+	id[0] = (unsigned long long)st->st_dev;
+	id[1] = (unsigned long long)st->st_ino;
+	id[2] = (unsigned long long)st->st_ctim.tv_sec;
+	id[3] = (unsigned long long)st->st_ctim.tv_nsec;
+}
+
 /* Owned by root or by us, and not writable by group or others. */
 static int
 mark_trusted(const struct stat *st)
@@ -111,10 +122,22 @@ dir_why(int e)
 	       net_strerror(e);
 }
 
+/* mark_set() failed: "DIR[/NAME]: A: B: 'repool --if-drained' cannot mend
+ * PATH...", a warning, or info when that is expected (info set). */
+static void
+mark_unmended(int info, const char *name, const char *a, const char *b,
+	      const char *path)
+{
+	(info ? log_info : log_warn)("%s%s%s: %s: %s: 'repool --if-drained' cannot "
+				     "mend %s if this stop is cut short", mark_dirname(),
+				     *name ? "/" : "", name, a, b, path);
+}
+
 int
 mark_set(const char *path, const char *moved)
 {
 	char name[32], buf[MARK_MAX];
+	unsigned long long id[4];
 	const char *act;
 	struct stat st;
 	int dfd, fd, n, w;
@@ -130,15 +153,13 @@ mark_set(const char *path, const char *moved)
 	if ((dfd = mark_dir_open(1)) < 0) {
 		/* no /run, or a read-only one: a container or an initramfs,
 		 * where no ExecStartPre= would read it anyway */
-		(dfd == -ENOENT || dfd == -EROFS ? log_info : log_warn)
-			("%s: %s: no marker: 'repool --if-drained' cannot mend %s if this "
-			 "stop is cut short", mark_dirname(), dir_why(dfd), path);
+		mark_unmended(dfd == -ENOENT || dfd == -EROFS, "", dir_why(dfd),
+			      "no marker", path);
 		return -1;
 	}
+	mark_id(&st, id);
 	n = fmt_sn(buf, sizeof(buf), MARK_MAGIC "%llu %llu %llu %llu\n%s\n",
-		   (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-		   (unsigned long long)st.st_ctim.tv_sec,
-		   (unsigned long long)st.st_ctim.tv_nsec, moved);
+		   id[0], id[1], id[2], id[3], moved);
 	act = "unlink";
 	fd = -1;
 	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT) {
@@ -150,9 +171,8 @@ mark_set(const char *path, const char *moved)
 		act = "write";
 	w = fd < 0 ? -1 : (int)write(fd, buf, (size_t)n);
 	if (w != n) {
-		log_warn("%s/%s: %s: %s: 'repool --if-drained' cannot mend %s if this "
-			 "stop is cut short", mark_dirname(), name, act,
-			 w < 0 ? net_strerror(errno) : "short write", path);
+		mark_unmended(0, name, act, w < 0 ? net_strerror(errno) : "short write",
+			      path);
 		if (fd >= 0)
 			unlinkat(dfd, name, 0);
 	}
@@ -208,25 +228,25 @@ static int
 mark_match(const char *buf, size_t len, const char *moved, const char **why)
 {
 	const char *p = buf + sizeof(MARK_MAGIC) - 1, *end = buf + len;
-	unsigned long long v[4];
+	unsigned long long v[4], now[4];
 	size_t ml = strlen(moved);
 	struct stat st;
+	int i;
 
 	*why = "malformed";
-	if (len < sizeof(MARK_MAGIC) || memcmp(buf, MARK_MAGIC, sizeof(MARK_MAGIC) - 1) ||
-	    mark_num(&p, end, ' ', &v[0]) || mark_num(&p, end, ' ', &v[1]) ||
-	    mark_num(&p, end, ' ', &v[2]) || mark_num(&p, end, '\n', &v[3]))
+	if (len < sizeof(MARK_MAGIC) || memcmp(buf, MARK_MAGIC, sizeof(MARK_MAGIC) - 1))
 		return -1;
+	for (i = 0; i < 4; i++)
+		if (mark_num(&p, end, i < 3 ? ' ' : '\n', &v[i]))
+			return -1;
 	*why = "names another file";
 	if ((size_t)(end - p) != ml + 1 || memcmp(p, moved, ml) || end[-1] != '\n')
 		return -1;
 	*why = "changed since drain renamed it (replaced, renamed or written to)";
-	if (lstat(moved, &st) < 0 || (unsigned long long)st.st_dev != v[0] ||
-	    (unsigned long long)st.st_ino != v[1] ||
-	    (unsigned long long)st.st_ctim.tv_sec != v[2] ||
-	    (unsigned long long)st.st_ctim.tv_nsec != v[3])
+	if (lstat(moved, &st) < 0)
 		return 1;
-	return 0;
+	mark_id(&st, now);
+	return memcmp(v, now, sizeof(v)) != 0;
 }
 
 int
@@ -250,11 +270,7 @@ mark_check(const char *path, const char *moved)
 	close(dfd);
 	if (n == -2)
 		return MARK_NONE;
-	if (n < 0) {
-		log_err("%s/%s: %s", mark_dirname(), name, why);
-		return MARK_BAD;
-	}
-	if ((m = mark_match(buf, (size_t)n, moved, &why)) < 0) {
+	if (n < 0 || (m = mark_match(buf, (size_t)n, moved, &why)) < 0) {
 		log_err("%s/%s: %s", mark_dirname(), name, why);
 		return MARK_BAD;
 	}
@@ -269,14 +285,13 @@ void
 mark_drop(const char *path, const char *moved, int warn)
 {
 	char name[32];
-	struct stat st;
 	int dfd;
 
 	if (mark_name(moved, name, sizeof(name)) < 0 ||
 	    (dfd = mark_dir_open(0)) < 0)
 		return;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    unlinkat(dfd, name, 0) < 0 && warn)
+	/* no marker (ENOENT) is nothing to drop */
+	if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT && warn)
 		log_warn("%s/%s: unlink: %s: drain's marker for %s stays, so 'repool "
 			 "--if-drained' may put it back", mark_dirname(), name,
 			 net_strerror(errno), path);

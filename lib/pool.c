@@ -82,14 +82,12 @@ is_tchar(int ch)
 static int
 hdr_reserved(const char *name, size_t len)
 {
-	static const char *const own[] = {
-		"Host", "Content-Length", "Transfer-Encoding", "Connection",
-		"User-Agent", 0
-	};
-	int i;
+	static const char own[] =
+		"Host\0Content-Length\0Transfer-Encoding\0Connection\0User-Agent\0";
+	const char *h;
 
-	for (i = 0; own[i]; i++)
-		if (strlen(own[i]) == len && !strncasecmp(own[i], name, len))
+	for (h = own; *h; h += strlen(h) + 1)
+		if (strlen(h) == len && !strncasecmp(h, name, len))
 			return 1;
 	return 0;
 }
@@ -131,17 +129,13 @@ hdr_add(struct pool_cfg *c, const char *s, size_t n)
 	need = nl + 2 + (vl - v) + 2;
 	if (c->hdrlen + need > POOL_MAX_HDRS)
 		return "headers longer than 4096 bytes in all";
-	memcpy(c->hdrs + c->hdrlen, s, nl);
-	memcpy(c->hdrs + c->hdrlen + nl, ": ", 2);
-	memcpy(c->hdrs + c->hdrlen + nl + 2, s + v, vl - v);
-	memcpy(c->hdrs + c->hdrlen + need - 2, "\r\n", 2);
-	c->hdrlen += need;
-	c->hdrs[c->hdrlen] = 0;
+	c->hdrlen += (size_t)fmt_sn(c->hdrs + c->hdrlen, need + 1, "%.*s: %.*s\r\n",
+				    (int)nl, s, (int)(vl - v), s + v);
 	return 0;
 }
 
 /* Reads the whole of a small file into buf (NUL-terminated); dies on
- * error. Returns its length. */
+ * error (the fd goes with the process). Returns its length. */
 static size_t
 hdrfile_read(const char *path, char *buf, size_t size)
 {
@@ -154,15 +148,11 @@ hdrfile_read(const char *path, char *buf, size_t size)
 	while ((r = read(fd, buf + len, size - len)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			close(fd);
+		if (r < 0)
 			die(EX_FAIL, "%s: read: %m", path);
-		}
 		len += (size_t)r;
-		if (len == size) {
-			close(fd);
+		if (len == size)
 			die(EX_FAIL, "%s: larger than %zu bytes", path, size - 1);
-		}
 	}
 	close(fd);
 	buf[len] = 0;
@@ -582,7 +572,7 @@ file_set(const struct pool_cfg *c, const struct pool_target *t, int depool)
 
 struct ha_find {
 	const char *be, *srv;
-	struct hap_server *s;
+	unsigned admin;		/* the server's admin state, ~0u until found */
 };
 
 static int
@@ -592,15 +582,15 @@ ha_found(void *arg, const struct hap_server *s)
 
 	if (!hap_server_is(s, f->be, f->srv))
 		return 0;
-	*f->s = *s;	/* its name slices die with the buffer: not used */
+	f->admin = s->admin;
 	return 1;
 }
 
-/* The server's state from `show servers state BACKEND` into *s, read as
- * it comes (a backend of any size); 0, or -1 after an error naming what
- * failed. */
+/* The server's admin state from `show servers state BACKEND` into *admin,
+ * read as it comes (a backend of any size); 0, or -1 after an error naming
+ * what failed. */
 static int
-haproxy_state(const struct pool_target *t, struct net_cfg *n, struct hap_server *s)
+haproxy_state(const struct pool_target *t, struct net_cfg *n, unsigned *admin)
 {
 	char buf[POOL_HA_ANSWER], be[POOL_MAX_SERVER + 1], show[POOL_SHOW + 1];
 	struct ha_find f;
@@ -610,10 +600,10 @@ haproxy_state(const struct pool_target *t, struct net_cfg *n, struct hap_server 
 	f.srv = strchr(t->u.ha.server, '/') + 1;
 	fmt_sn(be, sizeof(be), "%.*s", (int)(f.srv - 1 - t->u.ha.server), t->u.ha.server);
 	f.be = be;
-	f.s = s;
-	s->admin = ~0u;	/* found: a 16-bit mask */
+	f.admin = ~0u;	/* found: a 16-bit mask */
 	r = haproxy_state_walk(t->u.ha.spec, be, buf, sizeof(buf), &dl, ha_found, &f);
-	if (r == 0 && s->admin != ~0u)
+	*admin = f.admin;
+	if (r == 0 && f.admin != ~0u)
 		return 0;
 	if (r == 0)
 		log_err("haproxy %s: no such server in backend %s", t->u.ha.server, be);
@@ -638,19 +628,19 @@ haproxy_set(const struct pool_cfg *c, const struct pool_target *t,
 {
 	const char *state = depool ? "drain" : "ready";
 	char cmd[POOL_MAX_SERVER + 40], ans[POOL_HA_ANSWER], show[POOL_SHOW + 1];
-	struct hap_server s;
 	struct deadline dl;
+	unsigned admin;
 	int r;
 
-	if (haproxy_state(t, n, &s) < 0)
+	if (haproxy_state(t, n, &admin) < 0)
 		return -1;
-	if ((s.admin & HAP_ADMIN_MAINT) && (depool || !c->force)) {
+	if ((admin & HAP_ADMIN_MAINT) && (depool || !c->force)) {
 		log_info("haproxy %s: in MAINT (admin state %u), left as it is: %s",
-			 t->u.ha.server, s.admin, depool ? "already out of the pool" :
+			 t->u.ha.server, admin, depool ? "already out of the pool" :
 			 "an operator's (--force sets it ready)");
 		return 0;
 	}
-	if (!(s.admin & HAP_ADMIN_MAINT) && !(s.admin & HAP_ADMIN_DRAIN) == !depool) {
+	if (!(admin & HAP_ADMIN_MAINT) && !(admin & HAP_ADMIN_DRAIN) == !depool) {
 		log_info("haproxy %s: already %s", t->u.ha.server,
 			 depool ? "draining" : "ready");
 		return 0;
@@ -673,7 +663,7 @@ haproxy_set(const struct pool_cfg *c, const struct pool_target *t,
 		return -1;
 	}
 	log_info("haproxy %s: state %s%s", t->u.ha.server, state,
-		 s.admin & HAP_ADMIN_MAINT ? " (was in MAINT: --force)" : "");
+		 admin & HAP_ADMIN_MAINT ? " (was in MAINT: --force)" : "");
 	return 1;
 }
 
@@ -766,7 +756,8 @@ pool_set(struct pool_cfg *c, struct net_cfg *n, int depool, unsigned kinds)
 		bad++;
 		r = fmt_sn(failed + fl, sizeof(failed) - fl, "%s%s", fl ? ", " : "",
 			     target_label(&c->t[i], label, sizeof(label)));
-		fl = (r < 0 || (size_t)r >= sizeof(failed) - fl) ? sizeof(failed) - 1 :
+		/* r: the length fmt_sn wanted (never negative); a cut list ends full */
+		fl = (size_t)r >= sizeof(failed) - fl ? sizeof(failed) - 1 :
 		     fl + (size_t)r;
 	}
 	if (!bad)
@@ -804,30 +795,24 @@ ready_probe(struct net_cfg *n, const struct url *u, const struct deadline *end,
 }
 
 int
-pool_wait_ready(struct net_cfg *n, const char *url, int64_t interval_ms,
+pool_wait_ready(struct net_cfg *n, const struct url *u, int64_t interval_ms,
 		int64_t timeout_ms)
 {
 	struct deadline end = deadline_in(timeout_ms);
 	char now[600], last[600], shown[512], dur[32];
 	int64_t start, logged = 0;
-	struct url u;
-	int e;
 
-	if ((e = url_parse(url, &u)) < 0) {
-		log_err("%s: %s", url, net_strerror(e));
-		return EX_FAIL;
-	}
-	url_show(&u, shown, sizeof(shown));
+	url_show(u, shown, sizeof(shown));
 	last[0] = 0;
 	for (;;) {
 		start = mono_ms();
-		if (ready_probe(n, &u, &end, now, sizeof(now))) {
+		if (ready_probe(n, u, &end, now, sizeof(now))) {
 			log_info("%s: ready (%s)", shown, now);
 			return EX_OK;
 		}
 		if (strcmp(now, last) || start - logged >= POOL_READY_LOG_MS) {
 			log_info("%s: not ready yet: %s", shown, now);
-			fmt_sn(last, sizeof(last), "%s", now);
+			memcpy(last, now, sizeof(last));
 			logged = start;
 		}
 		sleep_until(start + interval_ms < end.ms ? start + interval_ms : end.ms);

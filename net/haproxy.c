@@ -22,35 +22,39 @@ haproxy_cmd_ok(const char *cmd)
 	return p != (const unsigned char *)cmd;
 }
 
+/* Checks cmd, connects to spec and sends cmd and its newline: 0, or a
+ * negative error with c closed. */
 static int
-haproxy_talk(struct conn *c, const char *cmd, char *buf, size_t size,
+haproxy_send(struct conn *c, const char *spec, const char *cmd,
 	     const struct deadline *dl)
+{
+	int e;
+
+	if (!haproxy_cmd_ok(cmd))
+		return -EINVAL;
+	if ((e = conn_open_spec(c, spec, dl)) < 0)
+		return e;
+	if ((e = conn_write_all(c, cmd, strlen(cmd), dl)) < 0 ||
+	    (e = conn_write_all(c, "\n", 1, dl)) < 0) {
+		conn_close(c);
+		return e;
+	}
+	return 0;
+}
+
+static int
+haproxy_talk(struct conn *c, char *buf, size_t size, const struct deadline *dl)
 {
 	size_t len = 0;
 	ssize_t n;
-	int e;
 
-	if ((e = conn_write_all(c, cmd, strlen(cmd), dl)) < 0 ||
-	    (e = conn_write_all(c, "\n", 1, dl)) < 0)
-		return e;
-	for (;;) {
-		if (len == size - 1) {
-			char extra;
-
-			n = conn_read(c, &extra, 1, dl);
-			if (n > 0)
-				return NET_EHAPROXY;
-			if (n < 0)
-				return (int)n;
-			break;
-		}
-		n = conn_read(c, buf + len, size - 1 - len, dl);
-		if (n == 0)
-			break;
-		if (n < 0)
-			return (int)n;
-		len += (size_t)n;
-	}
+	/* buf's last byte is for the NUL: an answer that fills it too is one
+	 * byte longer than size - 1 (and buf is not used) */
+	while ((n = conn_read(c, buf + len, size - len, dl)) > 0)
+		if ((len += (size_t)n) == size)
+			return NET_EHAPROXY;
+	if (n < 0)
+		return (int)n;
 	buf[len] = 0;
 	/* HAProxy answers every command with at least a newline (an empty
 	 * line ends each answer): no byte at all is a relay to nothing, a
@@ -67,11 +71,9 @@ haproxy_cmd(const char *spec, const char *cmd, char *buf, size_t size,
 
 	if (size < 1 || size - 1 > 0x7fffffff)
 		return -EINVAL;
-	if (!haproxy_cmd_ok(cmd))
-		return -EINVAL;
-	if ((e = conn_open_spec(&c, spec, dl)) < 0)
+	if ((e = haproxy_send(&c, spec, cmd, dl)) < 0)
 		return e;
-	e = haproxy_talk(&c, cmd, buf, size, dl);
+	e = haproxy_talk(&c, buf, size, dl);
 	conn_close(&c);
 	return e;
 }
@@ -175,6 +177,7 @@ hap_state_next(struct hap_state *it, struct hap_server *s)
 	const char *f[HAP_STATE_COLS], *line, *p;
 	size_t fl[HAP_STATE_COLS], n;
 	long op, admin;
+	int k;
 
 	for (;;) {
 		if (!it->p || it->p == it->end)
@@ -184,7 +187,7 @@ hap_state_next(struct hap_state *it, struct hap_server *s)
 			it->p = 0;	/* a last line cut short */
 			return -1;
 		}
-		if (fields(line, n, f, fl, 1) == 0) {
+		if ((k = fields(line, n, f, fl, it->ncols)) == 0) {
 			it->p = 0;	/* the blank line that ends the dump */
 			return 0;
 		}
@@ -193,7 +196,7 @@ hap_state_next(struct hap_state *it, struct hap_server *s)
 			break;
 	}
 	it->p = 0;		/* a bad line ends the walk for good */
-	if (fields(line, n, f, fl, it->ncols) < it->ncols)
+	if (k < it->ncols)
 		return -1;
 	op = field_num(f[it->col[HAP_COL_OP]], fl[it->col[HAP_COL_OP]]);
 	admin = field_num(f[it->col[HAP_COL_ADMIN]], fl[it->col[HAP_COL_ADMIN]]);
@@ -262,12 +265,10 @@ struct walk {
 static long
 walk_feed(struct walk *w, const char *buf, size_t len, int eof)
 {
-	const char *last = 0, *nl;
+	const char *last = memrchr(buf, '\n', len), *nl;
 	struct hap_server s;
 	int r;
 
-	for (nl = buf; (nl = memchr(nl, '\n', len - (size_t)(nl - buf))); nl++)
-		last = nl;
 	if (!w->begun) {
 		/* the version line and the header, whole */
 		nl = memchr(buf, '\n', len);
@@ -350,17 +351,13 @@ haproxy_state_walk(const char *spec, const char *backend, char *buf, size_t size
 		return -EINVAL;
 	memcpy(cmd, "show servers state ", 19);
 	memcpy(cmd + 19, backend, bl + 1);
-	if (!haproxy_cmd_ok(cmd))
-		return -EINVAL;
 	memset(&w, 0, sizeof(w));
 	w.fn = fn;
 	w.arg = arg;
 	buf[0] = 0;
-	if ((e = conn_open_spec(&c, spec, dl)) < 0)
+	if ((e = haproxy_send(&c, spec, cmd, dl)) < 0)
 		return e;
-	if ((e = conn_write_all(&c, cmd, strlen(cmd), dl)) >= 0 &&
-	    (e = conn_write_all(&c, "\n", 1, dl)) >= 0)
-		e = walk_read(&c, &w, buf, size, dl);
+	e = walk_read(&c, &w, buf, size, dl);
 	conn_close(&c);
 	return e;
 }

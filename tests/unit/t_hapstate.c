@@ -4,7 +4,7 @@
  * names, every error answer HAProxy gives, truncations and garbage. Each
  * input is read from a guard-paged copy of exactly its length, whole and
  * cut at every byte (a cut answer must never yield a server that the
- * whole one does not hold). */
+ * whole one does not hold). Also haproxy_cmd's buffer bound. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,6 +320,47 @@ test_walk(void)
 	       "walk: a backend with ';' is refused");
 }
 
+/* ---- haproxy_cmd: an answer that fits exactly, one byte too long ------- */
+
+static int
+cmd_once(const char *ans, size_t step, char *buf, size_t bufsize)
+{
+	char path[64];
+	struct deadline dl = deadline_in(5000);
+	pid_t pid;
+	int r;
+
+	snprintf(path, sizeof(path), "/tmp/t_hapstate.%d.sock", (int)getpid());
+	if ((pid = serve(path, ans, strlen(ans), step, 1)) < 0)
+		return -999;
+	r = haproxy_cmd(path, "show info", buf, bufsize, &dl);
+	waitpid(pid, 0, 0);
+	unlink(path);
+	return r;
+}
+
+static void
+test_cmd(void)
+{
+	char buf[16];
+	struct deadline dl = deadline_in(1000);
+
+	is_int(cmd_once("0123456789abcd\n", 1, buf, sizeof(buf)), 15,
+	       "cmd: an answer of size - 1 bytes, a byte at a time, fits");
+	is_str(buf, "0123456789abcd\n", "cmd: ... whole and NUL-terminated");
+	is_int(cmd_once("0123456789abcd\n", 64, buf, sizeof(buf)), 15,
+	       "cmd: ... and in one piece");
+	is_int(cmd_once("0123456789abcde\n", 1, buf, sizeof(buf)), NET_EHAPROXY,
+	       "cmd: one byte more, a byte at a time, is NET_EHAPROXY");
+	is_int(cmd_once("0123456789abcde\n", 64, buf, sizeof(buf)), NET_EHAPROXY,
+	       "cmd: ... and in one piece");
+	is_int(cmd_once("\n", 1, buf, sizeof(buf)), 1, "cmd: a bare newline is an answer");
+	is_int(cmd_once("", 1, buf, sizeof(buf)), NET_EHAEMPTY,
+	       "cmd: no byte of answer is NET_EHAEMPTY");
+	is_int(haproxy_cmd("/nonexistent", "show info;shutdown", buf, sizeof(buf), &dl),
+	       -EINVAL, "cmd: a command with ';' is refused before connecting");
+}
+
 int
 main(void)
 {
@@ -330,5 +371,6 @@ main(void)
 	test_end();
 	signal(SIGPIPE, SIG_IGN);
 	test_walk();
+	test_cmd();
 	return tap_done();
 }
