@@ -3,8 +3,8 @@
 # tests/arches.sh - one make goal for several CPUs, with one tally
 # Usage: sh tests/arches.sh GOAL ARCH...
 #   GOAL: check (make check ARCH=X: unit and shell tests, under qemu-user for
-#   a foreign CPU) or all (build only); ARCH: native (plain make), fleet
-#   (native, CONFIG_FLEET=y, in build/fleet) or a name of make ARCH=. Each
+#   a foreign CPU) or all (build only); ARCH: native (plain make), nofleet
+#   (native, CONFIG_FLEET=n, in build/nofleet) or a name of make ARCH=. Each
 #   run is shown as it goes and kept in build/GOAL-ARCH.log with its time; the last line adds up the runs' "N passed, N failed".
 # Exit: 0 all passed, 1 a build or a test failed.
 set -u
@@ -19,8 +19,8 @@ for a in "$@"; do
 	t0=$(date +%s)
 	case $a in
 	native) arg= ;;
-	# the native build with the switches that are off by default
-	fleet) arg="CONFIG_FLEET=y B=build/fleet" ;;
+	# the native build without the parts a user may leave out
+	nofleet) arg="CONFIG_FLEET=n B=build/nofleet" ;;
 	*) arg=ARCH=$a ;;
 	esac
 	# shellcheck disable=SC2086

@@ -51,7 +51,12 @@ elif [ -z "$MUSL" ] || ! command -v "${MUSL%% *}" >/dev/null 2>&1; then
 	MUSL=$(musl_cc)
 	[ -n "$MUSL" ] || die "toolchain/out/musl.mk has no CC line"
 fi
-ccid="$MUSL $($MUSL -dumpversion 2>/dev/null || echo '?')"
+# aarch64: the tiny code model, as for our own code (Makefile): the whole
+# program is under 1 MB, so an address is one adr, not adrp+add
+case $($MUSL -dumpmachine 2>/dev/null) in
+aarch64*) BEARSSL_CFLAGS="$BEARSSL_CFLAGS -mcmodel=tiny" ;;
+esac
+ccid="$MUSL $($MUSL -dumpversion 2>/dev/null || echo '?') $BEARSSL_CFLAGS"
 vsum=$(cksum <"$here/versions")
 
 sha256() {

@@ -30,7 +30,7 @@ for t in etcd haproxy python3 curl base64 backend loadgen timeout; do
 done
 
 "$B/drainbox" drain --help | grep -q -- --fleet-lock ||
-	{ say "this build has no --fleet-lock: make CONFIG_FLEET=y demo-fleet"; exit 1; }
+	{ say "this build has no --fleet-lock (built with CONFIG_FLEET=n)"; exit 1; }
 
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/fleet.sh"
