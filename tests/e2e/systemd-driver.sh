@@ -20,7 +20,7 @@
 # be/srv1 (app-api), be/srv2 (other-node); 8003 -> be/srv1 alone.
 set -u
 R=/t/results
-H=/opt/drainbox-build/helpers
+H=/opt/drainbox-helpers
 W=/run/dbt
 : >"$R"
 mkdir -p "$W"
