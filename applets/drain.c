@@ -121,8 +121,9 @@ static struct {
 	struct fleet fl;		/* --fleet-lock */
 	int fleet_set;			/* --fleet-max, -ttl or -wait seen */
 	long long min_up;		/* --min-up */
-	const char *confirm;		/* --confirm-haproxy */
-	char view[POOL_MAX_SPEC + POOL_MAX_SERVER + 2];	/* --min-up's server */
+	int confirm;			/* --confirm-haproxy given, not yet seen */
+	struct hap_target confirm_t;	/* its server */
+	const struct hap_target *view;	/* --min-up's server */
 } d;
 
 /* ---- options ------------------------------------------------------------- */
@@ -159,7 +160,14 @@ drain_opt(const struct optstate *o, int id)
 		return;
 	case OPT_FLEET_WAIT: d.fl.wait_ms = o->ms; return;
 	case OPT_MIN_UP: d.min_up = o->num; return;
-	case OPT_CONFIRM: d.confirm = o->arg; return;
+	case OPT_CONFIRM: {
+		const char *why = hap_target_parse(&d.confirm_t, o->arg);
+
+		if (why)
+			usage_die(&applet_drain, "--confirm-haproxy: %s: '%s'", why, o->arg);
+		d.confirm = 1;
+		return;
+	}
 #endif
 	}
 	if (fleet_opt(&d.fl, o, id))
@@ -252,35 +260,29 @@ source_text(char *buf, size_t size)
 	else if (d.lc.source == LOAD_TCP)
 		fmt_sn(buf, size, "ESTABLISHED connections to port %s", d.lc.tcp_spec);
 	else
-		fmt_sn(buf, size, "haproxy %s/%s sessions", d.lc.hap_backend,
-			 d.lc.hap_server);
+		fmt_sn(buf, size, "haproxy %s sessions", d.lc.hap.server);
 	return buf;
 }
 
-/* --confirm-haproxy and --min-up: the server they look at. */
+/* --min-up: the server it looks at. */
 static void
 guards_check(void)
 {
 	int i;
 
-	if (d.confirm && fleet_hap_check(d.confirm))
-		usage_die(&applet_drain, "--confirm-haproxy: want SOCKET,BACKEND/SERVER");
 	if (!d.min_up)
 		return;
 	for (i = 0; i < d.pc.n && d.pc.t[i].kind != POOL_HAPROXY; i++)
 		;
 	if (d.confirm)
-		fmt_sn(d.view, sizeof(d.view), "%s", d.confirm);
+		d.view = &d.confirm_t;
 	else if (i < d.pc.n)
-		fmt_sn(d.view, sizeof(d.view), "%s,%s", d.pc.t[i].u.ha.spec, d.pc.t[i].u.ha.server);
+		d.view = &d.pc.t[i].u.ha;
 	else if (d.lc.source == LOAD_HAPROXY)
-		fmt_sn(d.view, sizeof(d.view), "%s,%s/%s", d.lc.hap_sock, d.lc.hap_backend,
-		       d.lc.hap_server);
+		d.view = &d.lc.hap;
 	else
 		usage_die(&applet_drain, "--min-up needs this node's HAProxy server: "
 			  "--haproxy, --load-haproxy or --confirm-haproxy");
-	if (fleet_hap_check(d.view))
-		usage_die(&applet_drain, "--min-up: server name too long");
 }
 
 /* 1 when HAProxy shows the --confirm-haproxy server out of the pool
@@ -290,9 +292,9 @@ confirmed(void)
 {
 	int up, out;
 
-	if (fleet_hap_view(d.confirm, &d.nc, &up, &out) < 0 || !out)
+	if (fleet_hap_view(&d.confirm_t, &d.nc, &up, &out) < 0 || !out)
 		return 0;
-	log_info("grace ended: haproxy shows %s out of the pool", strrchr(d.confirm, ',') + 1);
+	log_info("grace ended: haproxy shows %s out of the pool", d.confirm_t.server);
 	d.confirm = 0;
 	return 1;
 }

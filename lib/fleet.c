@@ -317,28 +317,16 @@ view_fn(void *arg, const struct hap_server *s)
 }
 
 int
-fleet_hap_check(const char *target)
+fleet_hap_view(const struct hap_target *t, struct net_cfg *nc, int *up, int *out)
 {
-	const char *c = strrchr(target, ','), *sl = c ? strchr(c, '/') : 0;
-
-	return c && sl && c > target && sl > c + 1 && sl[1] && !strchr(sl + 1, '/') &&
-	       c - target <= POOL_MAX_SPEC && strlen(c + 1) <= POOL_MAX_SERVER ? 0 : -1;
-}
-
-int
-fleet_hap_view(const char *target, struct net_cfg *nc, int *up, int *out)
-{
-	char spec[POOL_MAX_SPEC + 1], be[POOL_MAX_SERVER + 1], buf[512];
-	const char *c = strrchr(target, ','), *sl = strchr(c, '/');
-	struct hap_view v = { be, sl + 1, 0, 0, 0 };
+	char buf[512];
+	struct hap_view v = { t->be, t->srv, 0, 0, 0 };
 	struct deadline dl = deadline_in(nc->request_ms);
 	int r;
 
-	fmt_sn(spec, sizeof(spec), "%.*s", (int)(c - target), target);
-	fmt_sn(be, sizeof(be), "%.*s", (int)(sl - c - 1), c + 1);
-	r = haproxy_state_walk(spec, be, buf, sizeof(buf), &dl, view_fn, &v);
+	r = haproxy_state_walk(t->spec, t->be, buf, sizeof(buf), &dl, view_fn, &v);
 	if (r < 0 || !v.found) {
-		log_warn("haproxy %s: show servers state: %s", target,
+		log_warn("haproxy %s: show servers state: %s", t->server,
 			 r < 0 ? net_strerror(r) : "no such server");
 		return -1;
 	}

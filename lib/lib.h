@@ -216,8 +216,6 @@ const char *net_tls_object(const struct tls_cfg *t, int code);
 
 enum { LOAD_NONE, LOAD_URL, LOAD_TCP, LOAD_HAPROXY };
 
-#define LOAD_MAX_SPEC 256	/* longest SOCKET, BACKEND or SERVER we keep */
-
 struct load_cfg {
 	/* the source: exactly one (load_check) */
 	int source;		/* LOAD_* */
@@ -230,9 +228,7 @@ struct load_cfg {
 	char tcp_addr[64];	/* --tcp ADDR (no brackets), "" for any */
 	unsigned tcp_port;	/* --tcp PORT */
 	const char *tcp_spec;	/* --tcp as given, for messages */
-	char hap_sock[LOAD_MAX_SPEC];		/* --load-haproxy SOCKET */
-	char hap_backend[LOAD_MAX_SPEC];	/* BACKEND */
-	char hap_server[LOAD_MAX_SPEC];		/* SERVER */
+	struct hap_target hap;			/* --load-haproxy */
 	const char *proc_net_dir;	/* NULL: /proc/net (tests may change) */
 	/* the wait */
 	long long max;		/* -m/--max, default 0 */
@@ -370,8 +366,6 @@ int haproxy_stat_scur(const char *csv, size_t n, const char *backend, const char
 #define POOL_MAX_TARGETS 16
 #define POOL_MAX_HDRS 4096	/* all -H / --header-file lines, CRLFs included */
 #define POOL_MAX_HDRFILE 8192	/* --header-file size cap */
-#define POOL_MAX_SPEC 272	/* haproxy SOCKET: a path or host:port */
-#define POOL_MAX_SERVER 128	/* haproxy BACKEND/SERVER */
 #define POOL_MAX_METHOD 16
 
 enum { POOL_FILE = 1, POOL_HAPROXY = 2, POOL_URL = 4, POOL_ALL = 7 };
@@ -386,10 +380,7 @@ struct pool_target {
 	const char *arg;	/* the option's argument (argv, not copied);
 				 * POOL_FILE: the path */
 	union {
-		struct {
-			char spec[POOL_MAX_SPEC + 1];	/* for haproxy_cmd() */
-			char server[POOL_MAX_SERVER + 1];
-		} ha;
+		struct hap_target ha;
 		struct {
 			char method[POOL_MAX_METHOD + 1];
 			struct url url;	/* slices of arg */
@@ -830,13 +821,10 @@ void fleet_keep(struct fleet *f, struct net_cfg *nc, int now);
  * no key) or EX_FAIL (logged). */
 int fleet_release(struct fleet *f, struct net_cfg *nc);
 
-/* 0 when target is SOCKET,BACKEND/SERVER (within the pool's limits). */
-int fleet_hap_check(const char *target);
-
-/* Reads `show servers state BACKEND` at target: *up counts the other
+/* Reads `show servers state BACKEND` at t's socket: *up counts the other
  * servers UP and READY (not DRAIN, not MAINT), *out is 1 when the server
  * itself is DOWN or in DRAIN or MAINT. 0, or -1 after a warning. */
-int fleet_hap_view(const char *target, struct net_cfg *nc, int *up, int *out);
+int fleet_hap_view(const struct hap_target *t, struct net_cfg *nc, int *up, int *out);
 #else
 /* CONFIG_FLEET=n: no options, and drain and repool call these no-ops, so
  * --gc-sections drops fleet.c and json.c */
@@ -850,8 +838,8 @@ static inline void fleet_keep(struct fleet *f, struct net_cfg *nc, int now)
 { (void)f; (void)nc; (void)now; }
 static inline int fleet_release(struct fleet *f, struct net_cfg *nc)
 { (void)f; (void)nc; return EX_OK; }
-static inline int fleet_hap_check(const char *t) { (void)t; return 0; }
-static inline int fleet_hap_view(const char *t, struct net_cfg *nc, int *up, int *out)
+static inline int fleet_hap_view(const struct hap_target *t, struct net_cfg *nc, int *up,
+				 int *out)
 { (void)t; (void)nc; *up = *out = 0; return -1; }
 #endif
 

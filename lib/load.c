@@ -103,45 +103,14 @@ load_opt_tcp(struct load_cfg *cfg, const char *arg)
 	return 1;
 }
 
-/* A BACKEND or SERVER name: no blanks, control characters or ';'. */
-static int
-load_name_ok(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n >= LOAD_MAX_SPEC)
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= ' ' || s[i] == ';' || s[i] == 0x7f ||
-		    s[i] == '/' || s[i] == ',')
-			return 0;
-	return 1;
-}
-
 static int
 load_opt_haproxy(struct load_cfg *cfg, const char *arg)
 {
-	const char *comma = strrchr(arg, ','), *slash;
-	size_t n;
+	const char *why = hap_target_parse(&cfg->hap, arg);
 
 	cfg->source = LOAD_HAPROXY;
 	cfg->nsources++;
-	if (!comma || !(slash = strchr(comma, '/')))
-		return load_bad(cfg, "--load-haproxy", arg,
-				"want SOCKET,BACKEND/SERVER");
-	n = (size_t)(comma - arg);
-	if (n == 0 || n >= LOAD_MAX_SPEC)
-		return load_bad(cfg, "--load-haproxy", arg, "bad SOCKET");
-	memcpy(cfg->hap_sock, arg, n);
-	cfg->hap_sock[n] = 0;
-	n = (size_t)(slash - comma - 1);
-	if (!load_name_ok(comma + 1, n) || !load_name_ok(slash + 1, strlen(slash + 1)))
-		return load_bad(cfg, "--load-haproxy", arg,
-				"bad BACKEND/SERVER name");
-	memcpy(cfg->hap_backend, comma + 1, n);
-	cfg->hap_backend[n] = 0;
-	strcpy(cfg->hap_server, slash + 1);
-	return 1;
+	return why ? load_bad(cfg, "--load-haproxy", arg, why) : 1;
 }
 
 int
@@ -261,23 +230,23 @@ read_haproxy(const struct load_cfg *cfg, struct net_cfg *net,
 	     size_t whysize)
 {
 	struct deadline dl = deadline_min(deadline_in(net->request_ms), *until);
-	char cmd[LOAD_MAX_SPEC + 32], line[168];
+	char cmd[HAP_MAX_NAME + 32], line[168];
 	int n, e;
 
-	fmt_sn(cmd, sizeof(cmd), "show stat %s 4 -1", cfg->hap_backend);
-	n = haproxy_cmd(cfg->hap_sock, cmd, net->buf, net->bufsize, &dl);
+	fmt_sn(cmd, sizeof(cmd), "show stat %s 4 -1", cfg->hap.be);
+	n = haproxy_cmd(cfg->hap.spec, cmd, net->buf, net->bufsize, &dl);
 	if (n < 0)
-		return read_net_fail(cfg, n, cfg->hap_sock, why, whysize);
-	e = haproxy_stat_scur(net->buf, (size_t)n, cfg->hap_backend,
-			      cfg->hap_server, load);
+		return read_net_fail(cfg, n, cfg->hap.spec, why, whysize);
+	e = haproxy_stat_scur(net->buf, (size_t)n, cfg->hap.be,
+			      cfg->hap.srv, load);
 	if (e == 0)
 		return READ_OK;
 	if (n > 0 && net->buf[0] != '#') {
 		show_text(line, sizeof(line), net->buf, (size_t)n);
-		fmt_sn(why, whysize, "%s: show stat: %s", cfg->hap_sock, line);
+		fmt_sn(why, whysize, "%s: show stat: %s", cfg->hap.spec, line);
 	} else {
-		fmt_sn(why, whysize, "%s: %s/%s: %s", cfg->hap_sock,
-			 cfg->hap_backend, cfg->hap_server, metric_strerror(e));
+		fmt_sn(why, whysize, "%s: %s/%s: %s", cfg->hap.spec,
+			 cfg->hap.be, cfg->hap.srv, metric_strerror(e));
 	}
 	return READ_FAIL;
 }

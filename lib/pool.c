@@ -201,37 +201,17 @@ target_new(struct pool_cfg *c, int kind, const char *arg)
 	return t;
 }
 
-/* SOCKET,BACKEND/SERVER: split at the last comma (HAProxy names have
- * none); the names are checked so nothing can be slipped into the command
- * line (';' separates runtime API commands). */
+/* SOCKET,BACKEND/SERVER: hap_target_parse() checks the names, so nothing
+ * can be slipped into the command line. */
 static void
 haproxy_parse(struct pool_cfg *c, const char *arg)
 {
-	const char *comma = strrchr(arg, ',');
-	struct pool_target *t;
-	size_t sl, i, slash = 0, nslash = 0, n;
+	struct hap_target ha;
+	const char *why = hap_target_parse(&ha, arg);
 
-	if (!comma || comma == arg || !comma[1])
-		usage_fail("--haproxy: want SOCKET,BACKEND/SERVER: '%s'", arg);
-	sl = (size_t)(comma - arg);
-	n = strlen(comma + 1);
-	if (sl > POOL_MAX_SPEC || n > POOL_MAX_SERVER)
-		usage_fail("--haproxy: too long: '%s'", arg);
-	for (i = 0; i < n; i++) {
-		char ch = comma[1 + i];
-		if (ch == '/') {
-			slash = i;
-			nslash++;
-		} else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			     (ch >= '0' && ch <= '9') || strchr("-_.:#", ch)))
-			usage_fail("--haproxy: bad character in BACKEND/SERVER: '%s'", arg);
-	}
-	if (nslash != 1 || slash == 0 || slash == n - 1)
-		usage_fail("--haproxy: want SOCKET,BACKEND/SERVER: '%s'", arg);
-	t = target_new(c, POOL_HAPROXY, arg);
-	memcpy(t->u.ha.spec, arg, sl);
-	t->u.ha.spec[sl] = 0;
-	memcpy(t->u.ha.server, comma + 1, n + 1);
+	if (why)
+		usage_fail("--haproxy: %s: '%s'", why, arg);
+	target_new(c, POOL_HAPROXY, arg)->u.ha = ha;
 }
 
 /* 'METHOD URL' or 'URL' (POST). */
@@ -592,13 +572,13 @@ ha_found(void *arg, const struct hap_server *s)
 static int
 haproxy_state(const struct pool_target *t, struct net_cfg *n, unsigned *admin)
 {
-	char buf[POOL_HA_ANSWER], be[POOL_MAX_SERVER + 1], show[POOL_SHOW + 1];
+	char buf[POOL_HA_ANSWER], show[POOL_SHOW + 1];
+	const char *be = t->u.ha.be;
 	struct ha_find f;
 	struct deadline dl = deadline_in(n->request_ms);
 	int r;
 
-	f.srv = strchr(t->u.ha.server, '/') + 1;
-	fmt_sn(be, sizeof(be), "%.*s", (int)(f.srv - 1 - t->u.ha.server), t->u.ha.server);
+	f.srv = t->u.ha.srv;
 	f.be = be;
 	f.admin = ~0u;	/* found: a 16-bit mask */
 	r = haproxy_state_walk(t->u.ha.spec, be, buf, sizeof(buf), &dl, ha_found, &f);
@@ -627,7 +607,7 @@ haproxy_set(const struct pool_cfg *c, const struct pool_target *t,
 	    struct net_cfg *n, int depool)
 {
 	const char *state = depool ? "drain" : "ready";
-	char cmd[POOL_MAX_SERVER + 40], ans[POOL_HA_ANSWER], show[POOL_SHOW + 1];
+	char cmd[HAP_MAX_NAME + 40], ans[POOL_HA_ANSWER], show[POOL_SHOW + 1];
 	struct deadline dl;
 	unsigned admin;
 	int r;

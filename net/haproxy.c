@@ -12,6 +12,45 @@
 #include "net/net.h"
 
 static int
+name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("-_.:#", c));
+}
+
+const char *
+hap_target_parse(struct hap_target *t, const char *arg)
+{
+	const char *comma = strrchr(arg, ','), *name, *slash = 0;
+	size_t sl, n, i;
+
+	if (!comma || comma == arg)
+		return "want SOCKET,BACKEND/SERVER";
+	name = comma + 1;
+	sl = (size_t)(comma - arg);
+	n = strlen(name);
+	if (sl > HAP_MAX_SPEC || n > HAP_MAX_NAME)
+		return "too long";
+	for (i = 0; i < n; i++) {
+		if (name[i] != '/' && !name_char(name[i]))
+			return "bad character in BACKEND/SERVER";
+		if (name[i] == '/' && slash)
+			return "want SOCKET,BACKEND/SERVER";
+		if (name[i] == '/')
+			slash = name + i;
+	}
+	if (!slash || slash == name || !slash[1])
+		return "want SOCKET,BACKEND/SERVER";
+	memcpy(t->spec, arg, sl);
+	t->spec[sl] = 0;
+	memcpy(t->server, name, n + 1);
+	memcpy(t->be, name, (size_t)(slash - name));
+	t->be[slash - name] = 0;
+	memcpy(t->srv, slash + 1, n - (size_t)(slash - name));
+	return 0;
+}
+
+static int
 haproxy_cmd_ok(const char *cmd)
 {
 	const unsigned char *p;

@@ -399,6 +399,26 @@ extern const char *http_user_agent;
 int haproxy_cmd(const char *spec, const char *cmd, char *buf, size_t size,
 		const struct deadline *dl);
 
+/* ---- a server named on the command line --------------------------------- */
+#define HAP_MAX_SPEC 272	/* SOCKET: a UNIX path or host:port */
+#define HAP_MAX_NAME 128	/* BACKEND/SERVER */
+
+/* SOCKET,BACKEND/SERVER, as --haproxy, --load-haproxy and --confirm-haproxy
+ * take it. */
+struct hap_target {
+	char spec[HAP_MAX_SPEC + 1];	/* SOCKET, for haproxy_cmd() */
+	char server[HAP_MAX_NAME + 1];	/* BACKEND/SERVER */
+	char be[HAP_MAX_NAME + 1];	/* BACKEND alone */
+	char srv[HAP_MAX_NAME + 1];	/* SERVER alone */
+};
+
+/* Fills t from arg, split at its last comma (HAProxy names have none).
+ * The names may hold letters, digits and "-_.:#" only: HAProxy's own set
+ * ('#' for "#ID"), and nothing a runtime API command line could read as
+ * more. Returns NULL, or why arg is not one ("want SOCKET,BACKEND/SERVER",
+ * "too long", "bad character in BACKEND/SERVER"). */
+const char *hap_target_parse(struct hap_target *t, const char *arg);
+
 /* The answer to `show servers state [BACKEND]` (format version 1): a line
  * "1", a "# be_id be_name srv_id srv_name ..." header naming the columns
  * (found by name, so columns HAProxy adds later do no harm), one line per

@@ -5,7 +5,9 @@
  * inside the input, is non-empty and holds no blank or newline; the states
  * are in range; no more servers than newlines; the walk ends for good; and
  * hap_state_find finds the first server by its names and by "#ID"s with
- * the same states as the walk saw. */
+ * the same states as the walk saw. The input is also given, up to its
+ * first NUL, to hap_target_parse: a success must put back together into
+ * the input, within the bounds, with names of HAProxy's characters. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +59,28 @@ check_find(const char *buf, size_t len, const struct hap_server *first)
 		abort();
 }
 
+static void
+check_target(const char *buf, size_t len)
+{
+	char arg[HAP_MAX_SPEC + HAP_MAX_NAME + 8], back[sizeof(arg)];
+	struct hap_target t;
+	const char *p;
+
+	if (!cstr(arg, sizeof(arg), buf, strnlen(buf, len)) || hap_target_parse(&t, arg))
+		return;
+	snprintf(back, sizeof(back), "%s,%s", t.spec, t.server);
+	if (strcmp(back, arg) || strlen(t.spec) > HAP_MAX_SPEC ||
+	    strlen(t.server) > HAP_MAX_NAME || !*t.be || !*t.srv)
+		abort();
+	snprintf(back, sizeof(back), "%s/%s", t.be, t.srv);
+	if (strcmp(back, t.server))
+		abort();
+	for (p = t.server; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:#/",
+			    *p))
+			abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -66,6 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t nl = 0, i;
 	int r, n = 0;
 
+	check_target(buf, size);
 	for (i = 0; i < size; i++)
 		nl += buf[i] == '\n';
 	if (hap_state_begin(&it, buf, size) < 0)

@@ -4,7 +4,8 @@
  * names, every error answer HAProxy gives, truncations and garbage. Each
  * input is read from a guard-paged copy of exactly its length, whole and
  * cut at every byte (a cut answer must never yield a server that the
- * whole one does not hold). Also haproxy_cmd's buffer bound. */
+ * whole one does not hold). Also haproxy_cmd's buffer bound, and
+ * hap_target_parse (SOCKET,BACKEND/SERVER). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,6 +362,46 @@ test_cmd(void)
 	       -EINVAL, "cmd: a command with ';' is refused before connecting");
 }
 
+static void
+test_target(void)
+{
+	static const char *const bad[][2] = {
+		{ "/run/h.sock", "want SOCKET,BACKEND/SERVER" },
+		{ ",be/srv", "want SOCKET,BACKEND/SERVER" },
+		{ "/run/h.sock,", "want SOCKET,BACKEND/SERVER" },
+		{ "/run/h.sock,srv", "want SOCKET,BACKEND/SERVER" },
+		{ "/run/h.sock,/srv", "want SOCKET,BACKEND/SERVER" },
+		{ "/run/h.sock,be/", "want SOCKET,BACKEND/SERVER" },
+		{ "/run/h.sock,be/s/t", "want SOCKET,BACKEND/SERVER" },
+		{ "/run/h.sock,be/s;t", "bad character in BACKEND/SERVER" },
+		{ "/run/h.sock,be/s t", "bad character in BACKEND/SERVER" },
+		{ "/run/h.sock,be/s\n", "bad character in BACKEND/SERVER" },
+		{ "/run/h.sock,b\xc3\xa9/s", "bad character in BACKEND/SERVER" },
+	};
+	struct hap_target t;
+	char spec[HAP_MAX_SPEC + 2], arg[HAP_MAX_SPEC + HAP_MAX_NAME + 8];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		is_str(hap_target_parse(&t, bad[i][0]), bad[i][1], bad[i][0]);
+	ok(!hap_target_parse(&t, "127.0.0.1:9999,web,x/#2"), "target: the last comma splits");
+	is_str(t.spec, "127.0.0.1:9999,web", "target: SOCKET");
+	is_str(t.server, "x/#2", "target: BACKEND/SERVER");
+	is_str(t.be, "x", "target: BACKEND");
+	is_str(t.srv, "#2", "target: SERVER");
+	ok(!hap_target_parse(&t, "/s,A-z_0.9:/b"), "target: HAProxy's name characters");
+	/* the longest SOCKET and names fit, one byte more does not */
+	memset(spec, 'p', HAP_MAX_SPEC);
+	spec[HAP_MAX_SPEC] = 0;
+	snprintf(arg, sizeof(arg), "%s,%0*d/s", spec, HAP_MAX_NAME - 2, 0);
+	ok(!hap_target_parse(&t, arg) && strlen(t.spec) == HAP_MAX_SPEC &&
+	   strlen(t.server) == HAP_MAX_NAME, "target: the longest fits");
+	snprintf(arg, sizeof(arg), "p%s,b/s", spec);
+	is_str(hap_target_parse(&t, arg), "too long", "target: SOCKET one byte over");
+	snprintf(arg, sizeof(arg), "s,%0*d/s", HAP_MAX_NAME - 1, 0);
+	is_str(hap_target_parse(&t, arg), "too long", "target: BACKEND/SERVER one byte over");
+}
+
 int
 main(void)
 {
@@ -372,5 +413,6 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	test_walk();
 	test_cmd();
+	test_target();
 	return tap_done();
 }
