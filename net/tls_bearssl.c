@@ -321,7 +321,9 @@ tls_now(void)
 	return now < built ? built : now;
 }
 
-/* The CA bundle: file, or the first system one that exists. */
+/* The CA bundle: file, or the first system one that exists. With file
+ * (--cacert) the loop runs once and its own error is the answer; a
+ * system bundle that is missing (-ENOENT) passes to the next one. */
 static int
 tls_load_ca(const char *file)
 {
